@@ -1,0 +1,97 @@
+"""さがみはら地域ポータル: the application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_folder() -> Path:
+    return Path(os.environ.get("COMMUNITY_INSTANCE") or PROJECT_ROOT / "instance").resolve()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance = Path(test_config["INSTANCE_PATH"]) if test_config and "INSTANCE_PATH" in test_config else None
+    app = Flask(
+        __name__,
+        instance_path=str(instance or instance_folder()),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+
+    # Configuration: defaults, then instance/config.py, then the environment, then the test dict.
+    from community.config import DefaultConfig, env_overrides
+
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(env_overrides())
+    if test_config:
+        app.config.update(test_config)
+    _fill_instance_defaults(app)
+
+    from community import extensions, security, templating
+    from community.accounts.models import Guest
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.login_manager.init_app(app)
+    extensions.login_manager.anonymous_user = Guest
+    extensions.babel.init_app(app, locale_selector=templating.select_locale)
+    security.init_app(app)
+    templating.init_app(app)
+
+    from community.accounts import bp as accounts_bp
+    from community.areas import bp as areas_bp
+    from community.groups import bp as groups_bp
+    from community.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(areas_bp)
+    app.register_blueprint(groups_bp)
+
+    from community.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _fill_instance_defaults(app: Flask) -> None:
+    """Everything the site writes lives under the instance folder unless configured elsewhere."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{instance / 'community.sqlite'}"
+    # Plain postgres:// URLs (as Heroku-style hosts give them) use the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            uri = "postgresql+psycopg://" + uri.removeprefix(prefix)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 10}}
+    else:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    app.config.setdefault("SEARCH_INDEX_DIR", None)
+    app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search")
+    app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+
+
+def _instance_secret(path: Path) -> str:
+    """Generated on first start and kept, so sessions survive restarts; never in the code."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # another worker (or an earlier start) made it
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,91 @@
+"""Account forms; messages are Japanese through Babel."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+PASSWORD_MIN = 10
+
+
+class PasswordStrength:
+    """At least PASSWORD_MIN characters and not all one kind of character."""
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        if len(value) < PASSWORD_MIN:
+            raise ValidationError(_l("パスワードは%(n)d文字以上にしてください。", n=PASSWORD_MIN))
+        if len(set(value)) < 4:
+            raise ValidationError(_l("同じ文字の繰り返しが多すぎます。"))
+
+
+def _email_field():
+    return EmailField(
+        _l("メールアドレス"),
+        validators=[
+            DataRequired(_l("メールアドレスを入力してください。")),
+            Email(_l("メールアドレスの形式が正しくありません。"), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
+def _display_name_field():
+    return StringField(
+        _l("表示名"),
+        validators=[
+            DataRequired(_l("表示名を入力してください。")),
+            Length(max=50, message=_l("表示名は50文字以内にしてください。")),
+        ],
+        description=_l("ほかの人に表示される名前です（50文字以内）。"),
+    )
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _l("パスワード"),
+        validators=[DataRequired(_l("パスワードを入力してください。")), PasswordStrength()],
+        description=_l("10文字以上。"),
+    )
+    confirm = PasswordField(
+        _l("パスワード（確認）"),
+        validators=[
+            DataRequired(_l("確認のためもう一度入力してください。")),
+            EqualTo("password", _l("パスワードが一致しません。")),
+        ],
+    )
+    return password, confirm
+
+
+class RegisterForm(FlaskForm):
+    email = _email_field()
+    display_name = _display_name_field()
+    password, password_confirm = _new_password_fields()
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("パスワード"), validators=[DataRequired(_l("パスワードを入力してください。"))])
+    remember = BooleanField(_l("ログインしたままにする"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = _display_name_field()
+    bio = TextAreaField(
+        _l("自己紹介"), validators=[Length(max=500, message=_l("自己紹介は500文字以内にしてください。"))]
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("現在のパスワード"), validators=[DataRequired(_l("現在のパスワードを入力してください。"))]
+    )
+    password, password_confirm = _new_password_fields()
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, password_confirm = _new_password_fields()

@@ -1,0 +1,85 @@
+"""Member accounts and their site-wide role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask import url_for
+from flask_login import AnonymousUserMixin
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community.db import TimestampMixin, UTCDateTime
+from community.extensions import db
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    SUPPORTER = "supporter"
+    ADMIN = "admin"
+
+
+# Higher rank includes the rights of the lower ones.
+ROLE_RANK = {Role.MEMBER: 0, Role.SUPPORTER: 1, Role.ADMIN: 2}
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER, index=True)
+    is_suspended: Mapped[bool] = mapped_column(default=False)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped when the password changes so that other sessions and reset links stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    area = relationship("Area")
+    memberships = relationship(
+        "GroupMembership", back_populates="user", lazy="raise", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login interface
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_suspended
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, role: Role | str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+    @property
+    def url(self) -> str:
+        return url_for("accounts.profile", user_id=self.id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r} {self.role}>"
+
+
+class Guest(AnonymousUserMixin):
+    """The visitor without an account: the policy treats it like any user with no rights."""
+
+    id = None
+    role = None
+    display_name = ""
+
+    def has_role(self, role) -> bool:
+        return False

@@ -1,0 +1,144 @@
+"""Account pages: thin views over accounts.services."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from community.accounts import bp
+from community.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from community.accounts.models import User
+from community.accounts.services import (
+    AccountError,
+    authenticate,
+    change_password,
+    register_user,
+    send_password_reset,
+    set_new_password,
+    update_profile,
+    user_from_reset_token,
+)
+from community.extensions import db, limiter
+from community.security import safe_next_url
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _register_limit():
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_user(form.email.data, form.display_name.data, form.password.data)
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("登録しました。ようこそ、%(name)s さん。", name=user.display_name), "success")
+            return redirect(safe_next_url(request.args.get("next")))
+    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(request.args.get("next")))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("ログインしました。"), "success")
+            return redirect(safe_next_url(request.args.get("next")))
+        # The same words whether the address is unknown or the password wrong.
+        error = _("メールアドレスまたはパスワードが正しくありません。")
+    status = 400 if (error or form.errors) else 200
+    return render_template("accounts/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("ログアウトしました。"), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    profile_form = ProfileForm(prefix="profile", obj=current_user)
+    password_form = ChangePasswordForm(prefix="password")
+    if request.method == "POST":
+        if "profile-submit" in request.form and profile_form.validate_on_submit():
+            update_profile(current_user, profile_form.display_name.data, profile_form.bio.data or "")
+            db.session.commit()
+            flash(_("プロフィールを保存しました。"), "success")
+            return redirect(url_for("accounts.settings"))
+        if "password-submit" in request.form and password_form.validate_on_submit():
+            try:
+                change_password(current_user, password_form.current_password.data, password_form.password.data)
+            except AccountError as error:
+                password_form.current_password.errors.append(str(error))
+            else:
+                db.session.commit()
+                login_user(current_user)  # the session id changed with the session version
+                flash(_("パスワードを変更しました。"), "success")
+                return redirect(url_for("accounts.settings"))
+    status = 400 if (profile_form.errors or password_form.errors) else 200
+    return (
+        render_template("accounts/settings.html", profile_form=profile_form, password_form=password_form),
+        status,
+    )
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def request_password_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        send_password_reset(form.email.data)
+        flash(_("登録されているアドレスであれば、再設定用のリンクを送りました。メールをご確認ください。"), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = user_from_reset_token(token)
+    if user is None:
+        flash(_("このリンクは無効か、期限が切れています。もう一度お申し込みください。"), "error")
+        return redirect(url_for("accounts.request_password_reset"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        set_new_password(user, form.password.data)
+        db.session.commit()
+        flash(_("新しいパスワードを設定しました。ログインしてください。"), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>")
+def profile(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.is_suspended:
+        abort(404)
+    return render_template("accounts/profile.html", user=user)

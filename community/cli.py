@@ -1,0 +1,190 @@
+"""The `community` command: a Flask CLI group bound to the application factory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from community import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main():
+    """さがみはら地域ポータル: serve the site and look after its data."""
+
+
+def register_commands(app) -> None:
+    for command in (init_db, serve, create_admin, seed, backup, restore):
+        app.cli.add_command(command)
+
+
+def prepare_instance() -> None:
+    """Create or upgrade the database and the instance folders; seed the reference data."""
+    from community.areas.services import ensure_reference_data
+    from community.extensions import db
+
+    for key in ("UPLOAD_DIR", "SEARCH_INDEX_DIR"):
+        Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
+    upgrade()
+    ensure_reference_data()
+    db.session.commit()
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the database and seed areas and categories."""
+    prepare_instance()
+    click.echo("データベースを準備しました。")
+
+
+@click.command("serve")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+@click.option("--demo", is_flag=True, help="Fill an empty site with Japanese demo content first.")
+@with_appcontext
+def serve(port: int, host: str, workers: int, demo: bool):
+    """Prepare the instance folder and run the site under gunicorn."""
+    prepare_instance()
+    if demo:
+        from community.demo import seed_demo
+
+        logins = seed_demo()
+        _print_logins(logins)
+    from community.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()  # workers must not share the parent's connections
+    env = dict(os.environ, COMMUNITY_INSTANCE=current_app.instance_path)
+    click.echo(f"さがみはら地域ポータル: http://{host}:{port}/")
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
+                "--access-logfile", "-", "community.wsgi:app"]
+    os.execvpe(gunicorn[0], gunicorn, env)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="メールアドレス", help="The admin's e-mail address.")
+@click.option("--name", "display_name", prompt="表示名", default="管理者", help="Display name.")
+@click.password_option("--password", prompt="パスワード", help="At least 10 characters.")
+@with_appcontext
+def create_admin(email: str, display_name: str, password: str):
+    """Create an admin account (city staff), or promote an existing account to admin."""
+    from community.accounts.forms import PASSWORD_MIN
+    from community.accounts.models import Role
+    from community.accounts.services import find_user_by_email, register_user
+    from community.extensions import db
+
+    if len(password) < PASSWORD_MIN:
+        raise click.UsageError(f"パスワードは{PASSWORD_MIN}文字以上にしてください。")
+    user = find_user_by_email(email)
+    if user is None:
+        user = register_user(email, display_name, password, role=Role.ADMIN)
+    else:
+        user.role = Role.ADMIN
+        user.set_password(password)
+    db.session.commit()
+    click.echo(f"管理者を用意しました: {user.email}")
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Realistic Japanese demo users, groups and content.")
+@click.option("--synthetic", type=int, default=0, metavar="N", help="N synthetic items for benchmarks.")
+@with_appcontext
+def seed(demo: bool, synthetic: int):
+    """Fill the site with demo content or with synthetic data for benchmarks."""
+    if not demo and not synthetic:
+        raise click.UsageError("--demo か --synthetic N を指定してください。")
+    prepare_instance()
+    if demo:
+        from community.demo import seed_demo
+
+        _print_logins(seed_demo())
+    if synthetic:
+        from community.demo import seed_synthetic
+
+        seed_synthetic(synthetic)
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    if not logins:
+        click.echo("デモデータはすでにあります。")
+        return
+    click.echo("デモ用のログイン（役割 / メールアドレス / パスワード）:")
+    for role, email, password in logins:
+        click.echo(f"  {role:<10} {email:<36} {password}")
+
+
+@click.command("backup")
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(target: Path | None):
+    """Copy the database to TARGET (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from community.extensions import db
+
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        target = target or Path(current_app.instance_path) / "backups" / f"community-{stamp}.sqlite"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(url.database)
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest)  # consistent while the site keeps running
+        source.close()
+        dest.close()
+    else:
+        target = target or Path(current_app.instance_path) / "backups" / f"community-{stamp}.dump"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _pg_tool("pg_dump", ["--format=custom", f"--file={target}"], url)
+    click.echo(f"バックアップしました: {target}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore(source: Path, yes: bool):
+    """Replace the database with a backup made by `community backup`."""
+    from community.extensions import db
+
+    if not yes:
+        click.confirm("現在のデータベースを置き換えます。よろしいですか？", abort=True)
+    url = db.engine.url
+    db.session.remove()
+    db.engine.dispose()
+    if url.get_backend_name() == "sqlite":
+        with sqlite3.connect(source) as check:
+            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise click.ClickException("バックアップファイルが壊れています。")
+        src = sqlite3.connect(source)
+        dest = sqlite3.connect(url.database)
+        with dest:
+            src.backup(dest)
+        src.close()
+        dest.close()
+    else:
+        _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", str(source)], url)
+    click.echo(f"復元しました: {source}")
+
+
+def _pg_tool(tool: str, args: list[str], url) -> None:
+    if shutil.which(tool) is None:
+        raise click.ClickException(f"{tool} が見つかりません（PostgreSQL のクライアントを入れてください）。")
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    command = [tool, "--dbname", url.database, "--host", url.host or "localhost", "--port", str(url.port or 5432)]
+    if url.username:
+        command += ["--username", url.username]
+    subprocess.run(command + args, check=True, env=env)

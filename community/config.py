@@ -1,0 +1,67 @@
+"""Default configuration; instance/config.py and COMMUNITY_* environment variables override it."""
+
+import os
+
+
+class DefaultConfig:
+    # Filled in by create_app from the instance folder when left empty.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SEARCH_INDEX_DIR: str | None = None
+    UPLOAD_DIR: str | None = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGES = ("ja", "en")
+    TIMEZONE = "Asia/Tokyo"
+
+    # Flask-Limiter: memory:// for one process, redis://… when several workers share limits.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute"
+    REGISTER_RATE_LIMIT = "10 per hour"
+
+    # Mail: with no MAIL_SERVER the message is written to the log instead.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "noreply@sagamihara-portal.example.jp"
+    PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
+
+    SITE_NAME = "さがみはら地域ポータル"
+    PER_PAGE = 20
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+
+def env_overrides(environ=os.environ) -> dict:
+    """COMMUNITY_FOO=bar becomes FOO="bar"; DATABASE_URL and REDIS_URL are honoured as well."""
+    values: dict = {}
+    for key, value in environ.items():
+        if key.startswith("COMMUNITY_") and key != "COMMUNITY_INSTANCE":
+            values[key.removeprefix("COMMUNITY_")] = _coerce(value)
+    if environ.get("DATABASE_URL"):
+        values["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    if environ.get("REDIS_URL"):
+        values.setdefault("RATELIMIT_STORAGE_URI", environ["REDIS_URL"])
+        values.setdefault("REDIS_URL", environ["REDIS_URL"])
+    return values
+
+
+def _coerce(value: str):
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if value.isdigit():
+        return int(value)
+    return value

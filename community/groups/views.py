@@ -1,0 +1,132 @@
+"""Group pages: the directory, a group's profile, asking to create one, managing editors."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from community import policy
+from community.areas.forms import area_choices
+from community.areas.services import area_and_descendants_clause, area_by_slug
+from community.extensions import db
+from community.groups import bp
+from community.groups.forms import EditorForm, GroupForm, MemberActionForm
+from community.groups.models import Group, GroupMembership
+from community.groups.services import (
+    GroupError,
+    add_editor,
+    create_group,
+    group_by_slug,
+    members_of,
+    remove_member,
+    transfer_ownership,
+    update_group,
+)
+
+
+def _group_form(**kwargs) -> GroupForm:
+    form = GroupForm(**kwargs)
+    form.area_id.choices = area_choices()
+    return form
+
+
+@bp.route("/groups")
+def index():
+    query = select(Group).options(joinedload(Group.area)).order_by(Group.name)
+    area = area_by_slug(request.args.get("area"))
+    if area:
+        query = query.where(area_and_descendants_clause(Group.area_id, area))
+    page = db.paginate(query, per_page=30, error_out=False)
+    return render_template("groups/index.html", page=page, area=area)
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@login_required
+def new():
+    policy.require(policy.can_request_group(current_user))
+    form = _group_form()
+    if form.validate_on_submit():
+        try:
+            group = create_group(form.data, current_user)
+        except GroupError as error:
+            form.slug.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("団体を登録しました。サポーターの確認が済むまで、投稿は確認待ちとして扱われます。"), "success")
+            return redirect(url_for("groups.detail", slug=group.slug))
+    return render_template("groups/form.html", form=form, group=None), 400 if form.errors else 200
+
+
+def _load(slug: str) -> Group:
+    return group_by_slug(slug) or abort(404)
+
+
+@bp.route("/groups/<slug>")
+def detail(slug: str):
+    group = _load(slug)
+    return render_template("groups/detail.html", group=group)
+
+
+@bp.route("/groups/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    group = _load(slug)
+    policy.require(policy.can_manage_group(current_user, group))
+    form = _group_form(obj=group)
+    if form.validate_on_submit():
+        try:
+            update_group(group, form.data)
+        except GroupError as error:
+            form.slug.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("団体の情報を保存しました。"), "success")
+            return redirect(url_for("groups.detail", slug=group.slug))
+    return render_template("groups/form.html", form=form, group=group), 400 if form.errors else 200
+
+
+@bp.route("/groups/<slug>/members", methods=["GET", "POST"])
+@login_required
+def members(slug: str):
+    group = _load(slug)
+    policy.require(policy.can_manage_group(current_user, group))
+    form = EditorForm()
+    if form.validate_on_submit():
+        try:
+            add_editor(group, form.email.data)
+        except GroupError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("編集者を追加しました。"), "success")
+            return redirect(url_for("groups.members", slug=group.slug))
+    return render_template("groups/members.html", group=group, form=form, action_form=MemberActionForm(),
+                           memberships=members_of(group)), 400 if form.errors else 200
+
+
+@bp.route("/groups/<slug>/members/<int:membership_id>/<action>", methods=["POST"])
+@login_required
+def member_action(slug: str, membership_id: int, action: str):
+    group = _load(slug)
+    policy.require(policy.can_manage_group(current_user, group))
+    membership = db.session.get(GroupMembership, membership_id)
+    if membership is None or membership.group_id != group.id or action not in ("remove", "make-owner"):
+        abort(404)
+    if not MemberActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "remove":
+            remove_member(group, membership)
+            message = _("編集者を外しました。")
+        else:
+            transfer_ownership(group, current_user.id, membership)
+            message = _("代表者を引き継ぎました。")
+    except GroupError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    if policy.can_manage_group(current_user, group):
+        return redirect(url_for("groups.members", slug=group.slug))
+    return redirect(url_for("groups.detail", slug=group.slug))

@@ -1,0 +1,94 @@
+"""Home, /healthz, language and text-size choices, error pages."""
+
+from flask import jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import text
+
+from community.areas.services import area_tree, ordered_categories
+from community.extensions import db
+from community.main import bp
+from community.security import safe_next_url
+from community.templating import TEXT_SIZES
+
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html", areas=area_tree(), categories=ordered_categories())
+
+
+@bp.route("/healthz")
+def healthz():
+    checks = {"database": _database_ok()}
+    healthy = all(checks.values())
+    return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
+
+
+def _database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure to reach the database is the answer, not an error page
+        db.session.rollback()
+        return False
+
+
+@bp.route("/preferences/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang", "ja")
+    response = redirect(safe_next_url(request.form.get("next")))
+    if lang in ("ja", "en"):
+        response.set_cookie("lang", lang, max_age=ONE_YEAR, httponly=True, samesite="Lax")
+    return response
+
+
+@bp.route("/preferences/text-size", methods=["POST"])
+def set_text_size():
+    size = request.form.get("size", "normal")
+    response = redirect(safe_next_url(request.form.get("next")))
+    if size in TEXT_SIZES:
+        response.set_cookie("text_size", size, max_age=ONE_YEAR, httponly=True, samesite="Lax")
+    return response
+
+
+def _error_page(status: int, title: str, message: str):
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+@bp.app_errorhandler(400)
+def bad_request(error):
+    description = getattr(error, "description", "") or ""
+    if "CSRF" in description:
+        return _error_page(400, _("送信を受け付けられませんでした"),
+                           _("ページの有効期限が切れたか、不正な送信です。ページを読み込み直してから、もう一度お試しください。"))
+    return _error_page(400, _("リクエストが正しくありません"), _("入力内容をご確認ください。"))
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return _error_page(403, _("このページを見る権限がありません"), _("必要な権限をお持ちでないため、表示できません。"))
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    return _error_page(404, _("ページが見つかりません"), _("URLが正しいかご確認ください。削除された可能性もあります。"))
+
+
+@bp.app_errorhandler(413)
+def too_large(error):
+    return _error_page(413, _("ファイルが大きすぎます"), _("送信できる大きさを超えています。小さくしてからお試しください。"))
+
+
+@bp.app_errorhandler(429)
+def too_many(error):
+    return _error_page(429, _("しばらくお待ちください"),
+                       _("短い時間に何度も送信されました。少し時間をおいてから、もう一度お試しください。"))
+
+
+@bp.app_errorhandler(500)
+def server_error(error):
+    db.session.rollback()
+    return _error_page(500, _("エラーが発生しました"), _("申し訳ありません。時間をおいてもう一度お試しください。"))

@@ -1,0 +1,242 @@
+"""Fixtures: an app on a temporary instance folder, a CSRF-aware client, factories, role users.
+
+The database is built once per run from the Alembic migrations (a template SQLite file copied
+for each test, or — with TEST_DATABASE_URL — one PostgreSQL database emptied between tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from itertools import count
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from community import create_app
+
+PASSWORD = "correct-horse-battery"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class CSRFClient(FlaskClient):
+    """Posts carry a valid CSRF token unless the test says csrf=False."""
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf and isinstance(kwargs.get("data", {}), dict):
+            data = dict(kwargs.get("data") or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/areas").get_data(as_text=True)
+        return _CSRF_RE.search(page).group(1)
+
+
+def _base_config(instance) -> dict:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """Runs the migrations once and returns how each test gets its own copy."""
+    instance = tmp_path_factory.mktemp("template-instance")
+    config = _base_config(instance)
+    if POSTGRES_URL:
+        config["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL
+    app = create_app(config)
+    with app.app_context():
+        from community.cli import prepare_instance
+        from community.extensions import db
+
+        if POSTGRES_URL:
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        prepare_instance()
+        db.session.remove()
+        db.engine.dispose()
+    return {"sqlite": instance / "community.sqlite"} if not POSTGRES_URL else {"postgres": POSTGRES_URL}
+
+
+@pytest.fixture
+def app(template_database, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    config = _base_config(instance)
+    if "sqlite" in template_database:
+        shutil.copy(template_database["sqlite"], instance / "community.sqlite")
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = template_database["postgres"]
+    app = create_app(config)
+    app.test_client_class = CSRFClient
+    with app.app_context():
+        if "postgres" in template_database:
+            _empty_postgres()
+    yield app
+    with app.app_context():
+        from community.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_postgres():
+    from community.areas.services import ensure_reference_data
+    from community.extensions import db
+
+    tables = [t.name for t in db.metadata.sorted_tables]
+    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    ensure_reference_data()
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app) -> CSRFClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    """An app context and the session, for tests that set up or check rows directly."""
+    from community.extensions import db
+
+    with app.app_context():
+        yield db.session
+
+
+# --- factories ----------------------------------------------------------------------------
+
+_serial = count(1)
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, method="scrypt")  # once: scrypt is slow by design
+
+
+@pytest.fixture
+def make_user(app, password_hash):
+    from community.accounts.models import User
+    from community.extensions import db
+
+    def make(role: str = "member", email: str | None = None, name: str | None = None, **fields):
+        n = next(_serial)
+        with app.app_context():
+            user = User(email=email or f"user{n}@example.jp", display_name=name or f"会員{n}",
+                        role=role, password_hash=password_hash, **fields)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_group(app):
+    from community.areas.services import area_by_slug
+    from community.extensions import db
+    from community.groups.models import Group, GroupMembership
+
+    def make(owner=None, editors=(), verified: bool = True, area: str = "hashimoto", **fields):
+        n = next(_serial)
+        with app.app_context():
+            group = Group(slug=fields.pop("slug", f"group-{n}"), name=fields.pop("name", f"テスト団体{n}"),
+                          area_id=area_by_slug(area).id, verified=verified, **fields)
+            db.session.add(group)
+            db.session.flush()
+            if owner is not None:
+                db.session.add(GroupMembership(group_id=group.id, user_id=owner.id, role="owner"))
+            for editor in editors:
+                db.session.add(GroupMembership(group_id=group.id, user_id=editor.id, role="editor"))
+            db.session.commit()
+            db.session.refresh(group)
+            db.session.expunge(group)
+        return group
+
+    return make
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user("member", email="member@example.jp", name="一般 会員")
+
+
+@pytest.fixture
+def supporter(make_user):
+    return make_user("supporter", email="supporter@example.jp", name="サポーター")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin", email="admin@example.jp", name="管理者")
+
+
+@pytest.fixture
+def editor(make_user, make_group):
+    """A member who edits a verified group; the group is editor.group."""
+    user = make_user("member", email="editor@example.jp", name="団体 編集者")
+    user.group = make_group(owner=user)
+    return user
+
+
+@pytest.fixture
+def login(client):
+    """Signs a user in through the session (the login form itself is tested on its own)."""
+
+    def do(user, to_client=None):
+        target = to_client or client
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+
+    return do
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counted: ...; counted.n is the number of SQL statements run."""
+    from community.extensions import db
+
+    @contextlib.contextmanager
+    def counter():
+        class Counted:
+            n = 0
+            statements: list[str] = []
+
+        counted = Counted()
+        counted.statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counted.n += 1
+            counted.statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counter

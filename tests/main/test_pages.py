@@ -1,0 +1,106 @@
+"""The base layout, home, area and category pages, preferences, health check and headers."""
+
+import pytest
+
+
+def test_home_is_japanese_with_landmarks_and_skip_link(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="ja"' in page
+    assert 'href="#main"' in page and 'id="main"' in page
+    assert "<header" in page and "<nav" in page and "<footer" in page
+    assert "緑区" in page and "子育て" in page
+
+
+def test_language_switch_to_english_and_back(client):
+    response = client.post("/preferences/language", data={"lang": "en", "next": "/areas"})
+    assert response.headers["Location"] == "/areas"
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert "Skip to main content" in page
+    client.post("/preferences/language", data={"lang": "ja", "next": "/"})
+    assert '<html lang="ja"' in client.get("/").get_data(as_text=True)
+
+
+def test_browser_preferring_english_gets_english(client):
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+
+
+def test_text_size_control_works_without_javascript(client):
+    client.post("/preferences/text-size", data={"size": "xlarge", "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert 'class="text-xlarge"' in page
+    assert 'value="xlarge" class="chip" aria-pressed="true"' in page
+
+
+def test_preferences_refuse_external_next(client):
+    response = client.post("/preferences/language", data={"lang": "en", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_area_page_shows_its_districts_and_trail(client):
+    page = client.get("/areas/minami").get_data(as_text=True)
+    assert "<h1>南区</h1>" in page
+    assert "相模台" in page and "東林" in page
+    assert "相模原市" in page  # breadcrumb
+    district = client.get("/areas/hashimoto").get_data(as_text=True)
+    assert "緑区" in district
+
+
+def test_category_page(client):
+    page = client.get("/categories/kosodate").get_data(as_text=True)
+    assert "<h1>子育て</h1>" in page
+
+
+@pytest.mark.parametrize("url", ["/areas/nowhere", "/categories/nothing", "/groups/none", "/users/999999"])
+def test_unknown_things_are_404_in_japanese(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "ページが見つかりません" in response.get_data(as_text=True)
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_asset_is_loaded_from_outside_the_site(client):
+    page = client.get("/").get_data(as_text=True)
+    for attribute in ('src="http', "src=\"//", 'href="//'):
+        assert attribute not in page
+    assert 'rel="stylesheet" href="/static/' in page
+
+
+def test_healthz_reports_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert response.json["checks"]["database"] is True
+
+
+def test_healthz_reports_a_broken_database(app, client, monkeypatch):
+    from community.extensions import db
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database down")
+
+    with app.app_context():
+        monkeypatch.setattr(db.session, "execute", broken)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["checks"]["database"] is False
+
+
+def test_home_page_sql_statements_are_bounded(client, count_queries, make_group):
+    client.get("/")
+    with count_queries() as few:
+        client.get("/")
+    for _ in range(30):
+        make_group()
+    with count_queries() as many:
+        client.get("/")
+    assert many.n == few.n
+    assert many.n <= 5
