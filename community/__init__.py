@@ -49,14 +49,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
 
     from community.accounts import bp as accounts_bp
+    from community.api import bp as api_bp
     from community.areas import bp as areas_bp
+    from community.events import bp as events_bp
+    from community.feeds import bp as feeds_bp
     from community.groups import bp as groups_bp
     from community.main import bp as main_bp
+    from community.notices import bp as notices_bp
+    from community.opendata.views import bp as opendata_bp
+    from community.shops import bp as shops_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(areas_bp)
-    app.register_blueprint(groups_bp)
+    for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
+                      api_bp, opendata_bp):
+        app.register_blueprint(blueprint)
 
     from community.cli import register_commands
 

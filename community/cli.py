@@ -24,7 +24,9 @@ def main():
 
 
 def register_commands(app) -> None:
-    for command in (init_db, serve, create_admin, seed, backup, restore):
+    from community.opendata.cli import COMMANDS as OPENDATA_COMMANDS
+
+    for command in (init_db, serve, create_admin, seed, backup, restore, *OPENDATA_COMMANDS):
         app.cli.add_command(command)
 
 
@@ -70,7 +72,7 @@ def serve(port: int, host: str, workers: int, demo: bool):
     click.echo(f"さがみはら地域ポータル: http://{host}:{port}/")
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
                 "--access-logfile", "-", "community.wsgi:app"]
-    os.execvpe(gunicorn[0], gunicorn, env)
+    os.execvpe(gunicorn[0], gunicorn, env)  # noqa: S606 - replaces this process with gunicorn
 
 
 @click.command("create-admin")

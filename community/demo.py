@@ -11,7 +11,7 @@ from community.areas.models import Area
 from community.extensions import db
 from community.groups.models import Group, GroupKind
 
-DEMO_PASSWORD = "sagamihara-demo"
+DEMO_PASSWORD = "sagamihara-demo"  # noqa: S105 - printed for the demo site, by design
 
 DEMO_USERS = [
     # (role label, email, display name, site role)

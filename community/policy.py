@@ -102,3 +102,65 @@ def role_required(role: Role):
         return wrapped
 
     return decorator
+
+
+# --- published content (events, shops, notices) ---------------------------------------------
+
+
+def _now():
+    from community.db import utcnow
+
+    return utcnow()
+
+
+def public_clause(model, now=None):
+    """SQL for 'anyone may see this item': published, and for notices inside their window."""
+    from sqlalchemy import and_, or_
+
+    from community.content.models import Status
+
+    clause = model.status == Status.PUBLISHED
+    if hasattr(model, "publish_from"):
+        now = now or _now()
+        clause = and_(
+            clause,
+            or_(model.publish_from.is_(None), model.publish_from <= now),
+            or_(model.publish_until.is_(None), model.publish_until > now),
+        )
+    return clause
+
+
+def visible_clause(user, model, now=None):
+    """SQL for 'this user may see this item': public, or the user's own group's, or staff."""
+    from sqlalchemy import or_, true
+
+    if is_staff(user):
+        return true()
+    groups = list(group_roles_of(user))
+    if not groups:
+        return public_clause(model, now)
+    return or_(public_clause(model, now), model.group_id.in_(groups))
+
+
+def is_public_item(item, now=None) -> bool:
+    from community.content.models import Status
+
+    if item.status != Status.PUBLISHED:
+        return False
+    now = now or _now()
+    start, until = getattr(item, "publish_from", None), getattr(item, "publish_until", None)
+    return (start is None or start <= now) and (until is None or until > now)
+
+
+def can_view_item(user, item) -> bool:
+    return is_public_item(item) or is_staff(user) or item.group_id in group_roles_of(user) or is_admin(user)
+
+
+def can_edit_item(user, item) -> bool:
+    """Editors and owners of the publishing group; admins. Supporters moderate, they do not edit."""
+    return is_admin(user) or item.group_id in group_roles_of(user)
+
+
+def publishable_groups(user) -> list[int]:
+    """Ids of the groups this user may publish for (all groups for admins is handled by callers)."""
+    return list(group_roles_of(user))

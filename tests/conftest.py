@@ -14,6 +14,7 @@ from itertools import count
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import event, text
 
 from community import create_app
@@ -21,6 +22,19 @@ from community import create_app
 PASSWORD = "correct-horse-battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class _SharedBytecodeCache(BytecodeCache):
+    """Every test builds a new app; compiling each template once per run keeps the suite fast."""
+
+    store: dict = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 class CSRFClient(FlaskClient):
@@ -80,6 +94,7 @@ def app(template_database, tmp_path):
         config["SQLALCHEMY_DATABASE_URI"] = template_database["postgres"]
     app = create_app(config)
     app.test_client_class = CSRFClient
+    app.jinja_env.bytecode_cache = _SharedBytecodeCache()
     with app.app_context():
         if "postgres" in template_database:
             _empty_postgres()
@@ -240,3 +255,44 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before)
 
     return counter
+
+
+@pytest.fixture
+def make_item(app):
+    """make_item("event" | "shop" | "notice", group, **fields) saved through the real services."""
+    from datetime import timedelta
+
+    from community.areas.services import area_by_slug, category_by_slug
+    from community.events.services import save_event
+    from community.extensions import db
+    from community.groups.models import Group
+    from community.notices.services import save_notice
+    from community.shops.services import save_shop
+    from community.timeutil import now_utc
+
+    savers = {"event": save_event, "shop": save_shop, "notice": save_notice}
+
+    def make(kind: str, group, publish: bool = True, area: str = "hashimoto", category: str | None = None,
+             **fields):
+        n = next(_serial)
+        data = {"area_id": None, "category_id": None, "body": fields.pop("body", f"本文{n}")}
+        if kind == "event":
+            starts = fields.pop("starts_at", now_utc() + timedelta(days=n % 20 + 1))
+            ends = fields.pop("ends_at", starts + timedelta(hours=2))
+            data.update(title=f"イベント{n}", starts_at=starts, ends_at=ends, all_day=False, rrule="")
+        elif kind == "shop":
+            data.update(name=f"お店{n}", address="相模原市緑区橋本1-1-1", tags=[])
+        else:
+            data.update(title=f"お知らせ{n}")
+        data.update(fields)
+        with app.test_request_context():
+            data["area_id"] = area_by_slug(area).id
+            data["category_id"] = category_by_slug(category).id if category else None
+            g = db.session.get(Group, group.id)
+            item = savers[kind](None, g, data, None, publish)
+            db.session.commit()
+            db.session.refresh(item)
+            db.session.expunge(item)
+        return item
+
+    return make

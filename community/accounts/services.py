@@ -17,6 +17,7 @@ from community.db import utcnow
 from community.extensions import db
 from community.mail import send_mail
 
+
 @functools.cache
 def _dummy_hash() -> str:
     # Compared against when the account does not exist, so a wrong e-mail and a wrong password
@@ -39,7 +40,9 @@ def find_user_by_email(email: str) -> User | None:
 def register_user(email: str, display_name: str, password: str, role: Role = Role.MEMBER) -> User:
     if find_user_by_email(email) is not None:
         # Deliberately vague: it must not confirm that this address has an account.
-        raise AccountError(_("このメールアドレスでは登録できません。別のアドレスを使うか、パスワードの再設定をお試しください。"))
+        raise AccountError(
+            _("このメールアドレスでは登録できません。別のアドレスを使うか、パスワードの再設定をお試しください。")
+        )
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=role)
     user.set_password(password)
     db.session.add(user)

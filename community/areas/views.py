@@ -4,6 +4,8 @@ from flask import abort, render_template
 
 from community.areas import bp
 from community.areas.services import ancestors, area_by_slug, area_tree, category_by_slug, ordered_categories
+from community.content.filters import ListingFilters
+from community.content.listing import front_page_sections
 
 
 @bp.route("/areas")
@@ -15,13 +17,15 @@ def index():
 def detail(slug: str):
     area = area_by_slug(slug) or abort(404)
     children = [node for node in _find_node(area_tree(), area.id)]
-    return render_template("areas/detail.html", area=area, trail=ancestors(area), children=children)
+    sections = front_page_sections(ListingFilters(area=area))
+    return render_template("areas/detail.html", area=area, trail=ancestors(area), children=children, **sections)
 
 
 @bp.route("/categories/<slug>")
 def category(slug: str):
     category = category_by_slug(slug) or abort(404)
-    return render_template("areas/category.html", category=category, categories=ordered_categories())
+    sections = front_page_sections(ListingFilters(category=category))
+    return render_template("areas/category.html", category=category, categories=ordered_categories(), **sections)
 
 
 def _find_node(nodes, area_id):

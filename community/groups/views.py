@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from community import policy
 from community.areas.forms import area_choices
 from community.areas.services import area_and_descendants_clause, area_by_slug
+from community.content.listing import group_items
 from community.extensions import db
 from community.groups import bp
 from community.groups.forms import EditorForm, GroupForm, MemberActionForm
@@ -65,7 +66,7 @@ def _load(slug: str) -> Group:
 @bp.route("/groups/<slug>")
 def detail(slug: str):
     group = _load(slug)
-    return render_template("groups/detail.html", group=group)
+    return render_template("groups/detail.html", group=group, **group_items(group, current_user))
 
 
 @bp.route("/groups/<slug>/edit", methods=["GET", "POST"])

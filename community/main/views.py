@@ -1,21 +1,27 @@
 """Home, /healthz, language and text-size choices, error pages."""
 
-from flask import jsonify, redirect, render_template, request
+import re
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from sqlalchemy import text
 
 from community.areas.services import area_tree, ordered_categories
+from community.content.filters import ListingFilters
+from community.content.listing import front_page_sections
 from community.extensions import db
 from community.main import bp
 from community.security import safe_next_url
 from community.templating import TEXT_SIZES
 
 ONE_YEAR = 60 * 60 * 24 * 365
+MEDIA_NAME = re.compile(r"(thumb-)?[A-Za-z0-9_-]{22}\.(jpg|png|webp)")
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", areas=area_tree(), categories=ordered_categories())
+    sections = front_page_sections(ListingFilters())
+    return render_template("main/home.html", areas=area_tree(), categories=ordered_categories(), **sections)
 
 
 @bp.route("/healthz")
@@ -32,6 +38,16 @@ def _database_ok() -> bool:
     except Exception:  # any failure to reach the database is the answer, not an error page
         db.session.rollback()
         return False
+
+
+@bp.route("/media/<name>")
+def media(name: str):
+    """Uploaded images, by the random name they were stored under."""
+    if not MEDIA_NAME.fullmatch(name):
+        abort(404)
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=ONE_YEAR)
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response
 
 
 @bp.route("/preferences/language", methods=["POST"])
@@ -79,7 +95,8 @@ def not_found(error):
 
 @bp.app_errorhandler(413)
 def too_large(error):
-    return _error_page(413, _("ファイルが大きすぎます"), _("送信できる大きさを超えています。小さくしてからお試しください。"))
+    return _error_page(413, _("ファイルが大きすぎます"),
+                       _("送信できる大きさを超えています。小さくしてからお試しください。"))
 
 
 @bp.app_errorhandler(429)

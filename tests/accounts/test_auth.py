@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import PASSWORD
 
 
-def _register(client, email="new@example.jp", password="a-good-password", **extra):
+def _register(client, email="new@example.jp", password="a-good-password", **extra):  # noqa: S107
     data = {"email": email, "display_name": "相模 太郎", "password": password, "password_confirm": password}
     data.update(extra)
     return client.post("/register", data=data)

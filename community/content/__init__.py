@@ -1,0 +1,1 @@
+"""What events, shop listings and notices share: status, publishing group, versions, images."""

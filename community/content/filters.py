@@ -1,0 +1,103 @@
+"""The query-string filters every listing, feed and API shares: area, category, dates, page."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+
+from community.areas.models import Area, Category
+from community.areas.services import area_and_descendants_clause, area_by_slug, category_by_slug
+from community.timeutil import day_end, day_start, now_utc, today_local
+
+WHEN_CHOICES = ("upcoming", "today", "weekend", "month", "past")
+MAX_PAGE = 10_000
+
+
+@dataclass
+class ListingFilters:
+    area: Area | None = None
+    category: Category | None = None
+    when: str = "upcoming"
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+    errors: list[str] = field(default_factory=list)
+
+    def args(self, **changes) -> dict:
+        """The filters as query-string arguments (for links to other pages and to the feeds)."""
+        values = {
+            "area": self.area.slug if self.area else None,
+            "category": self.category.slug if self.category else None,
+            "when": self.when if self.when != "upcoming" else None,
+            "from": self.date_from.isoformat() if self.date_from and self.when == "range" else None,
+            "to": self.date_to.isoformat() if self.date_to and self.when == "range" else None,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+
+def parse_filters(args) -> ListingFilters:
+    filters = ListingFilters()
+    if args.get("area"):
+        filters.area = area_by_slug(args["area"])
+        if filters.area is None:
+            filters.errors.append(_("指定された地域が見つかりません。すべての地域を表示しています。"))
+    if args.get("category"):
+        filters.category = category_by_slug(args["category"])
+        if filters.category is None:
+            filters.errors.append(_("指定された分野が見つかりません。すべての分野を表示しています。"))
+    page = args.get("page", "1")
+    filters.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    when = args.get("when", "upcoming")
+    filters.when = when if when in WHEN_CHOICES else "upcoming"
+    if args.get("from") or args.get("to"):
+        start, end = _parse_date(args.get("from")), _parse_date(args.get("to"))
+        if (args.get("from") and start is None) or (args.get("to") and end is None):
+            filters.errors.append(_("日付は 2026-04-01 の形で入力してください。"))
+        elif start and end and end < start:
+            filters.errors.append(_("終了日が開始日より前になっています。"))
+        else:
+            filters.when, filters.date_from, filters.date_to = "range", start, end
+    return filters
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def apply_place_and_topic(query, model, filters: ListingFilters):
+    if filters.area is not None:
+        query = query.where(area_and_descendants_clause(model.area_id, filters.area))
+    if filters.category is not None:
+        query = query.where(model.category_id == filters.category.id)
+    return query
+
+
+def event_window(filters: ListingFilters, now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
+    """[start, end) in UTC for the chosen period; None means open-ended."""
+    now = now or now_utc()
+    today = today_local(now)
+    if filters.when == "today":
+        return day_start(today), day_end(today)
+    if filters.when == "weekend":
+        if today.weekday() == 6:  # Sunday: what is left of today
+            return now, day_end(today)
+        saturday = today + timedelta(days=5 - today.weekday())
+        return max(now, day_start(saturday)), day_end(saturday + timedelta(days=1))
+    if filters.when == "month":
+        last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+        return now, day_end(last)
+    if filters.when == "past":
+        return None, now
+    if filters.when == "range":
+        return (day_start(filters.date_from) if filters.date_from else None,
+                day_end(filters.date_to) if filters.date_to else None)
+    return now, None

@@ -1,0 +1,62 @@
+"""Events, and their occurrences expanded from an RRULE so listings can filter and page in SQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import url_for
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.content.models import PublishableMixin
+from community.db import UTCDateTime
+from community.extensions import db
+
+
+class Event(PublishableMixin, db.Model):
+    __tablename__ = "events"
+    KIND = "event"
+
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    all_day: Mapped[bool] = mapped_column(default=False)
+    time_note: Mapped[str] = mapped_column(String(300), default="")
+    # RFC 5545 recurrence, e.g. "FREQ=WEEKLY;UNTIL=20270331T145959Z"; empty for a single date.
+    rrule: Mapped[str] = mapped_column(String(200), default="")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
+    fee: Mapped[str] = mapped_column(String(300), default="")
+    fee_amount: Mapped[int | None] = mapped_column()
+    capacity: Mapped[int | None] = mapped_column()
+    how_to_apply: Mapped[str] = mapped_column(Text, default="")
+    apply_deadline: Mapped[date | None] = mapped_column()
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    organizer: Mapped[str] = mapped_column(String(200), default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+
+    occurrences = relationship("EventOccurrence", back_populates="event", lazy="raise",
+                               cascade="all, delete-orphan", order_by="EventOccurrence.starts_at")
+
+    @property
+    def link(self) -> str:
+        return url_for("events.detail", event_id=self.id)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"
+
+
+class EventOccurrence(db.Model):
+    """One date of an event; a single event has one, a repeating one has one per date."""
+
+    __tablename__ = "event_occurrences"
+    __table_args__ = (Index("ix_event_occurrences_span", "starts_at", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    event = relationship("Event", back_populates="occurrences")

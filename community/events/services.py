@@ -1,0 +1,103 @@
+"""Event state changes and queries: saving with occurrences, listing by period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import delete, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from community import policy
+from community.content.filters import ListingFilters, apply_place_and_topic, event_window
+from community.content.listing import save_item
+from community.events.models import Event, EventOccurrence
+from community.extensions import db
+
+MAX_OCCURRENCES = 400
+HORIZON = timedelta(days=2 * 366)
+
+EVENT_FIELDS = ("title", "area_id", "category_id", "starts_at", "ends_at", "all_day", "time_note", "rrule",
+                "venue_name", "address", "latitude", "longitude", "fee", "fee_amount", "capacity",
+                "how_to_apply", "apply_deadline", "contact", "organizer", "url", "image", "image_alt")
+
+
+def save_event(event: Event | None, group, data: dict, actor, publish: bool) -> Event:
+    """Creates or edits an event (keeping the previous version), then rewrites its dates."""
+    event = save_item(Event, EVENT_FIELDS, event, group, data, actor, publish)
+    expand_occurrences(event)
+    return event
+
+
+def expand_occurrences(event: Event) -> None:
+    """Rewrites the event's dates: one row per occurrence of its RRULE (or the single date)."""
+    db.session.execute(delete(EventOccurrence).where(EventOccurrence.event_id == event.id))
+    duration = event.ends_at - event.starts_at
+    rows = [{"event_id": event.id, "starts_at": start, "ends_at": start + duration}
+            for start in occurrence_starts(event)]
+    db.session.execute(EventOccurrence.__table__.insert(), rows)
+
+
+def occurrence_starts(event: Event) -> list[datetime]:
+    if not event.rrule:
+        return [event.starts_at]
+    from community.timeutil import TOKYO
+
+    # Expand in local time so "every Saturday 10:00" stays 10:00 in Tokyo.
+    local_start = event.starts_at.astimezone(TOKYO)
+    rule = rrulestr(event.rrule, dtstart=local_start)
+    limit = local_start + HORIZON
+    starts = []
+    for start in rule:
+        if start > limit or len(starts) >= MAX_OCCURRENCES:
+            break
+        starts.append(start.astimezone(event.starts_at.tzinfo))
+    return starts or [event.starts_at]
+
+
+def listed_occurrences(filters: ListingFilters, now: datetime | None = None, per_page: int = 20):
+    """A page of public event dates for the filters, soonest first (a past view: latest first)."""
+    start, end = event_window(filters, now)
+    query = (
+        select(EventOccurrence)
+        .join(EventOccurrence.event)
+        .options(contains_eager(EventOccurrence.event).joinedload(Event.area),
+                 contains_eager(EventOccurrence.event).joinedload(Event.category),
+                 contains_eager(EventOccurrence.event).joinedload(Event.group))
+        .where(policy.public_clause(Event))
+    )
+    if start is not None:
+        query = query.where(EventOccurrence.ends_at > start)
+    if end is not None:
+        query = query.where(EventOccurrence.starts_at < end)
+    query = apply_place_and_topic(query, Event, filters)
+    if filters.when == "past":
+        query = query.order_by(EventOccurrence.starts_at.desc(), EventOccurrence.id.desc())
+    else:
+        query = query.order_by(EventOccurrence.starts_at, EventOccurrence.id)
+    return db.paginate(query, page=filters.page, per_page=per_page, error_out=False)
+
+
+def occurrences_between(start: datetime, end: datetime, filters: ListingFilters) -> list[EventOccurrence]:
+    """Every public event date in [start, end), for the calendar grid (bounded by the month)."""
+    query = (
+        select(EventOccurrence).join(EventOccurrence.event)
+        .options(contains_eager(EventOccurrence.event))
+        .where(policy.public_clause(Event), EventOccurrence.ends_at > start, EventOccurrence.starts_at < end)
+        .order_by(EventOccurrence.starts_at)
+    )
+    return list(db.session.scalars(apply_place_and_topic(query, Event, filters).limit(2000)))
+
+
+def load_event(event_id: int) -> Event | None:
+    return db.session.scalar(
+        select(Event).options(joinedload(Event.group), joinedload(Event.area), joinedload(Event.category))
+        .where(Event.id == event_id)
+    )
+
+
+def upcoming_dates(event: Event, now: datetime, limit: int = 10) -> list[EventOccurrence]:
+    return list(db.session.scalars(
+        select(EventOccurrence).where(EventOccurrence.event_id == event.id, EventOccurrence.ends_at > now)
+        .order_by(EventOccurrence.starts_at).limit(limit)
+    ))

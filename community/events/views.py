@@ -1,0 +1,60 @@
+"""Event pages: /events, /events/<id>, /calendar and the shared editing pages."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from datetime import date, timedelta
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from community import policy
+from community.areas.services import area_tree, ordered_categories
+from community.content.editing import ItemEditing
+from community.content.filters import parse_filters
+from community.events import bp
+from community.events.forms import EventForm
+from community.events.services import listed_occurrences, load_event, occurrences_between, save_event, upcoming_dates
+from community.timeutil import day_end, day_start, now_utc, to_local, today_local
+
+ItemEditing(form_class=EventForm, save=save_event, load=load_event, url_prefix="/events",
+            id_arg="event_id", template="events/form.html").register(bp)
+
+
+@bp.route("/events")
+def index():
+    filters = parse_filters(request.args)
+    page = listed_occurrences(filters)
+    return render_template("events/index.html", page=page, filters=filters, areas=area_tree(),
+                           categories=ordered_categories())
+
+
+@bp.route("/events/<int:event_id>")
+def detail(event_id: int):
+    event = load_event(event_id)
+    if event is None or not policy.can_view_item(current_user, event):
+        abort(404)  # a hidden item is not there for those who may not see it
+    now = now_utc()
+    return render_template("events/detail.html", event=event, dates=upcoming_dates(event, now))
+
+
+@bp.route("/calendar")
+def month():
+    filters = parse_filters(request.args)
+    today = today_local()
+    try:
+        year = int(request.args.get("year", today.year))
+        month = int(request.args.get("month", today.month))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    by_day: dict[date, list] = {}
+    for occurrence in occurrences_between(day_start(first), day_end(last), filters):
+        day = max(to_local(occurrence.starts_at).date(), first)
+        by_day.setdefault(day, []).append(occurrence)
+    weeks = pycalendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    return render_template("events/calendar.html", weeks=weeks, first=first, by_day=by_day, today=today,
+                           previous=previous, following=following, filters=filters)

@@ -1,0 +1,77 @@
+"""Building Atom (feedgen) and iCalendar (icalendar) documents; no XML or ICS by hand."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from feedgen.feed import FeedGenerator
+from flask import current_app, request, url_for
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from community.timeutil import TOKYO, now_utc
+
+
+def atom_feed(title: str, self_url: str, page_url: str, entries: list[dict]) -> bytes:
+    """entries: dicts with id, title, link, updated, summary and optional html content and author."""
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(f"{title} | {current_app.config['SITE_NAME']}")
+    feed.link(href=self_url, rel="self")
+    feed.link(href=page_url, rel="alternate")
+    feed.language("ja")
+    feed.updated(max((e["updated"] for e in entries), default=now_utc()))
+    for data in reversed(entries):  # feedgen prepends; keep the listing order
+        entry = feed.add_entry()
+        entry.id(data["link"])
+        entry.title(data["title"])
+        entry.link(href=data["link"])
+        entry.updated(data["updated"])
+        if data.get("summary"):
+            entry.summary(data["summary"])
+        if data.get("html"):
+            entry.content(data["html"], type="html")
+        entry.author({"name": data.get("author") or current_app.config["SITE_NAME"]})
+    return feed.atom_str(pretty=False)
+
+
+def calendar_document(name: str, events) -> bytes:
+    """One VEVENT per event, repeating ones with their RRULE, times in Asia/Tokyo."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Sagamihara Community Portal//ja")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Tokyo")
+    host = request.host.split(":")[0]
+    for event in events:
+        vevent = VEvent()
+        vevent.add("uid", f"event-{event.id}@{host}")
+        vevent.add("summary", event.title)
+        vevent.add("dtstamp", event.updated_at)
+        vevent.add("last-modified", event.updated_at)
+        if event.all_day:
+            vevent.add("dtstart", event.starts_at.astimezone(TOKYO).date())
+            vevent.add("dtend", (event.ends_at.astimezone(TOKYO) - timedelta(seconds=1)).date() + timedelta(days=1))
+        else:
+            vevent.add("dtstart", event.starts_at.astimezone(TOKYO))
+            vevent.add("dtend", event.ends_at.astimezone(TOKYO))
+        if event.rrule:
+            vevent.add("rrule", _rrule_dict(event.rrule))
+        location = " ".join(part for part in (event.venue_name, event.address) if part)
+        if location:
+            vevent.add("location", location)
+        vevent.add("description", _plain(event.body))
+        vevent.add("url", url_for("events.detail", event_id=event.id, _external=True))
+        calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _rrule_dict(rule: str) -> dict:
+    return {key.lower(): value for key, value in (part.split("=", 1) for part in rule.split(";") if "=" in part)}
+
+
+def _plain(markdown_source: str) -> str:
+    from community.text import plain_text
+
+    return plain_text(markdown_source or "")[:2000]

@@ -1,0 +1,86 @@
+"""Feed endpoints: the same filters and the same policy as the listing pages."""
+
+from __future__ import annotations
+
+from flask import Response, abort, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from community import policy
+from community.content.filters import event_window, parse_filters
+from community.content.listing import public_items_query
+from community.events.models import Event, EventOccurrence
+from community.events.services import listed_occurrences, load_event
+from community.extensions import db
+from community.feeds import bp
+from community.feeds.builders import atom_feed, calendar_document
+from community.notices.models import Notice
+from community.shops.models import Shop
+from community.text import plain_text
+
+FEED_SIZE = 50
+ICS_LIMIT = 500
+ATOM = "application/atom+xml; charset=utf-8"
+ICS = "text/calendar; charset=utf-8"
+
+
+def _entry(item, title: str, summary: str = "") -> dict:
+    return {"link": url_for(f"{item.KIND}s.detail", **{f"{item.KIND}_id": item.id}, _external=True),
+            "title": title, "updated": item.updated_at, "summary": summary, "html": item.body_html,
+            "author": item.group.name}
+
+
+@bp.route("/events.atom")
+def events_atom():
+    filters = parse_filters(request.args)
+    filters.page = 1
+    page = listed_occurrences(filters, per_page=FEED_SIZE)
+    from community.templating import event_span
+
+    entries = [_entry(o.event, o.event.title, event_span(o.starts_at, o.ends_at, o.event.all_day))
+               for o in page.items]
+    body = atom_feed(_("イベント"), request.url, url_for("events.index", **filters.args(), _external=True), entries)
+    return Response(body, mimetype=ATOM)
+
+
+@bp.route("/shops.atom")
+def shops_atom():
+    filters = parse_filters(request.args)
+    shops = db.session.scalars(public_items_query(Shop, filters).limit(FEED_SIZE))
+    entries = [_entry(s, s.name, s.address) for s in shops]
+    body = atom_feed(_("お店・施設"), request.url, url_for("shops.index", **filters.args(), _external=True), entries)
+    return Response(body, mimetype=ATOM)
+
+
+@bp.route("/notices.atom")
+def notices_atom():
+    filters = parse_filters(request.args)
+    notices = db.session.scalars(public_items_query(Notice, filters, order=(Notice.published_at.desc(),
+                                                                             Notice.id.desc())).limit(FEED_SIZE))
+    entries = [_entry(n, n.title, plain_text(n.body)[:200]) for n in notices]
+    body = atom_feed(_("お知らせ"), request.url, url_for("notices.index", **filters.args(), _external=True), entries)
+    return Response(body, mimetype=ATOM)
+
+
+@bp.route("/events.ics")
+def events_ics():
+    filters = parse_filters(request.args)
+    start, end = event_window(filters)
+    dates = select(EventOccurrence.event_id)
+    if start is not None:
+        dates = dates.where(EventOccurrence.ends_at > start)
+    if end is not None:
+        dates = dates.where(EventOccurrence.starts_at < end)
+    query = public_items_query(Event, filters, order=(Event.starts_at, Event.id)).where(Event.id.in_(dates))
+    events = db.session.scalars(query.limit(ICS_LIMIT)).unique()
+    body = calendar_document(_("さがみはら地域ポータル イベント"), events)
+    return Response(body, mimetype=ICS, headers={"Content-Disposition": 'inline; filename="events.ics"'})
+
+
+@bp.route("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    event = load_event(event_id)
+    if event is None or not policy.is_public_item(event):
+        abort(404)  # feeds are public documents: only public items, whoever asks
+    body = calendar_document(event.title, [event])
+    return Response(body, mimetype=ICS, headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})

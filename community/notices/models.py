@@ -1,0 +1,29 @@
+"""Notices (お知らせ): dated announcements with an optional publishing window."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import url_for
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.content.models import PublishableMixin
+from community.db import UTCDateTime
+from community.extensions import db
+
+
+class Notice(PublishableMixin, db.Model):
+    __tablename__ = "notices"
+    KIND = "notice"
+
+    title: Mapped[str] = mapped_column(String(200))
+    publish_from: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    publish_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    @property
+    def link(self) -> str:
+        return url_for("notices.detail", notice_id=self.id)
+
+    def __repr__(self) -> str:
+        return f"<Notice {self.id} {self.title!r}>"

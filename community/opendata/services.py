@@ -1,0 +1,224 @@
+"""Importing open-data records into events and shop/facility listings, and exporting them back."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from community.areas.models import Area, Category
+from community.content import services as content
+from community.content.models import Status
+from community.db import utcnow
+from community.events.models import Event
+from community.events.services import EVENT_FIELDS, expand_occurrences
+from community.extensions import db
+from community.opendata.records import EventRecord, FacilityRecord
+from community.shops.models import Shop, ShopKind
+from community.shops.services import SHOP_FIELDS
+from community.text import plain_text
+from community.timeutil import local_to_utc, to_local
+
+# Words in a city's category column mapped to our category slugs; the first match wins.
+CATEGORY_WORDS = [
+    ("kosodate", ("子育て", "子ども", "こども", "親子", "乳幼児", "児童")),
+    ("safety", ("防災", "防犯", "安全", "消防", "交通")),
+    ("welfare-health", ("福祉", "健康", "医療", "介護", "検診", "そうだん", "相談")),
+    ("sports-culture", ("スポーツ", "文化", "芸術", "音楽", "まつり", "祭", "展示", "観光")),
+    ("learning", ("学び", "講座", "教室", "講演", "セミナー", "図書", "学習", "教育")),
+    ("environment", ("環境", "自然", "ごみ", "リサイクル", "緑", "公園")),
+    ("food-shops", ("飲食", "グルメ", "お店", "商店", "市場")),
+    ("events", ("イベント", "催し", "おしらせ", "お知らせ")),
+]
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+class AreaMatcher:
+    """Finds the most specific area named in a hint or an address (districts before wards)."""
+
+    def __init__(self, fallback: Area):
+        areas = list(db.session.scalars(select(Area)))
+        order = {"district": 0, "ward": 1, "city": 2}
+        self.areas = sorted(areas, key=lambda a: (order.get(a.level, 3), -len(a.name)))
+        self.fallback = fallback
+
+    def match(self, *texts: str) -> Area:
+        for area in self.areas:
+            if area.level == "city":
+                continue
+            if any(area.name in (text or "") for text in texts):
+                return area
+        return self.fallback
+
+
+class CategoryMatcher:
+    def __init__(self):
+        self.by_slug = {c.slug: c for c in db.session.scalars(select(Category))}
+
+    def match(self, *texts: str) -> Category | None:
+        joined = " ".join(t for t in texts if t)
+        for slug, words in CATEGORY_WORDS:
+            if slug in self.by_slug and any(word in joined for word in words):
+                return self.by_slug[slug]
+        return None
+
+
+def _source_key(prefix: str, code: str, source_id: str, *fallback: str) -> str:
+    if source_id:
+        return f"{prefix}:{code or '-'}:{source_id}"[:120]
+    digest = hashlib.sha1("|".join(fallback).encode()).hexdigest()[:16]  # noqa: S324 - a name, not security
+    return f"{prefix}:{code or '-'}:h{digest}"
+
+
+def _existing(model, keys: list[str]) -> dict:
+    found = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        found.update({item.source_key: item for item in db.session.scalars(
+            select(model).where(model.source_key.in_(chunk)))})
+    return found
+
+
+def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatcher) -> dict:
+    start_day, end_day = record.start_date, record.end_date or record.start_date
+    if record.all_day or record.start_time is None:
+        starts, ends, all_day = local_to_utc(start_day), local_to_utc(end_day + timedelta(days=1)), True
+    else:
+        starts = local_to_utc(start_day, record.start_time)
+        ends = local_to_utc(end_day, record.end_time) if record.end_time else starts + timedelta(hours=2)
+        ends, all_day = max(ends, starts), False
+    fee = record.fee_text or ("無料" if record.fee_amount == 0 else f"{record.fee_amount:,}円"
+                               if record.fee_amount is not None else "")
+    access = f"アクセス: {record.access}" if record.access else ""
+    body = "\n\n".join(part for part in (record.summary, record.description, access, record.note) if part)
+    contact = " ".join(part for part in (record.contact_name, record.contact_phone) if part)
+    area = areas.match(record.area_hint, record.address, record.venue_name)
+    category = categories.match(record.category_hint, " ".join(record.keywords), record.title)
+    return {
+        "title": record.title[:200], "body": body, "starts_at": starts, "ends_at": ends, "all_day": all_day,
+        "time_note": record.time_note[:300], "rrule": "", "venue_name": record.venue_name[:200],
+        "address": " ".join(p for p in (record.address, record.building) if p)[:300],
+        "latitude": record.latitude, "longitude": record.longitude, "fee": fee[:300], "fee_amount": record.fee_amount,
+        "capacity": record.capacity, "how_to_apply": record.how_to_apply, "apply_deadline": record.apply_deadline,
+        "contact": contact[:300], "organizer": record.organizer[:200], "url": record.url[:500],
+        "area_id": area.id, "category_id": category.id if category else None,
+    }
+
+
+def import_events(records: list[EventRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
+    """Creates or updates one event per record; the caller commits (all or nothing per batch)."""
+    summary = ImportSummary()
+    categories = CategoryMatcher()
+    keyed = [(_source_key("opendata-event", r.local_gov_code, r.source_id, r.title, str(r.start_date),
+                          r.venue_name), r) for r in records]
+    existing = _existing(Event, [key for key, _ in keyed])
+    now = utcnow()
+    for key, record in keyed:
+        data = event_data(record, areas, categories)
+        event = existing.get(key)
+        if event is None:
+            event = Event(group_id=group.id, source_key=key, status=Status.PUBLISHED, published_at=now)
+            db.session.add(event)
+            existing[key] = event
+            summary.created += 1
+        else:
+            content.record_version(event, None)
+            summary.updated += 1
+        for name in EVENT_FIELDS:
+            if name in data:
+                setattr(event, name, data[name])
+        content.set_body(event, data["body"])
+        db.session.flush()
+        expand_occurrences(event)
+        if progress:
+            progress(1)
+    return summary
+
+
+def facility_data(record: FacilityRecord, areas: AreaMatcher, categories: CategoryMatcher) -> dict:
+    hours = ""
+    if record.open_time and record.close_time:
+        hours = f"{record.open_time:%H:%M}〜{record.close_time:%H:%M}"
+    if record.open_days:
+        hours = f"{record.open_days} {hours}".strip()
+    if record.hours_note:
+        hours = f"{hours} {record.hours_note}".strip()
+    area = areas.match(record.area_hint, record.address)
+    body = "\n\n".join(p for p in (record.description, record.note) if p)
+    return {
+        "name": record.name[:200], "name_kana": record.name_kana[:200], "kind": ShopKind.FACILITY,
+        "address": " ".join(p for p in (record.address, record.building) if p)[:300],
+        "latitude": record.latitude, "longitude": record.longitude, "opening_hours": hours[:300],
+        "phone": record.phone[:40], "website": record.url[:500], "barrier_free": "\n".join(record.barrier_free),
+        "tags": [], "last_confirmed": to_local(utcnow()).date(), "area_id": area.id,
+        "category_id": (categories.match(record.name, record.description).id
+                        if categories.match(record.name, record.description) else None),
+        "body": body,
+    }
+
+
+def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
+    summary = ImportSummary()
+    categories = CategoryMatcher()
+    keyed = [(_source_key("opendata-facility", r.local_gov_code, r.source_id, r.name, r.address), r)
+             for r in records]
+    existing = _existing(Shop, [key for key, _ in keyed])
+    now = utcnow()
+    for key, record in keyed:
+        data = facility_data(record, areas, categories)
+        shop = existing.get(key)
+        if shop is None:
+            shop = Shop(group_id=group.id, source_key=key, status=Status.PUBLISHED, published_at=now)
+            db.session.add(shop)
+            existing[key] = shop
+            summary.created += 1
+        else:
+            content.record_version(shop, None)
+            summary.updated += 1
+        for name in SHOP_FIELDS:
+            if name in data:
+                setattr(shop, name, data[name])
+        content.set_body(shop, data["body"])
+        if progress:
+            progress(1)
+    db.session.flush()
+    return summary
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def event_record(event: Event) -> EventRecord:
+    starts, ends = to_local(event.starts_at), to_local(event.ends_at)
+    last_day = (ends - timedelta(seconds=1)).date() if event.all_day else ends.date()
+    return EventRecord(
+        title=event.title, start_date=starts.date(), end_date=last_day if last_day != starts.date() else None,
+        start_time=None if event.all_day else starts.time().replace(tzinfo=None),
+        end_time=None if event.all_day else ends.time().replace(tzinfo=None), all_day=event.all_day,
+        source_id=str(event.id), description=plain_text(event.body), time_note=event.time_note,
+        fee_amount=event.fee_amount, fee_text=event.fee, contact_name=event.contact, organizer=event.organizer or
+        event.group.name, venue_name=event.venue_name, address=event.address, latitude=event.latitude,
+        longitude=event.longitude, capacity=event.capacity, apply_deadline=event.apply_deadline,
+        how_to_apply=event.how_to_apply, url=event.url, category_hint=event.category.name if event.category else "",
+        area_hint=event.area.name if event.area else "",
+    )
+
+
+def facility_record(shop: Shop) -> FacilityRecord:
+    return FacilityRecord(
+        name=shop.name, address=shop.address, source_id=str(shop.id), name_kana=shop.name_kana,
+        latitude=shop.latitude, longitude=shop.longitude, phone=shop.phone, organization=shop.group.name,
+        hours_note=" ".join(p for p in (shop.opening_hours, shop.holidays and f"休み: {shop.holidays}") if p),
+        description=plain_text(shop.body), barrier_free=[line for line in shop.barrier_free.splitlines() if line],
+        url=shop.website, area_hint=shop.area.name if shop.area else "",
+    )
+
+

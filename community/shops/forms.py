@@ -1,0 +1,54 @@
+"""The shop / facility listing form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from community.content.forms import ContentForm
+from community.shops.models import ShopKind
+from community.shops.services import TAG_CHOICES
+
+KIND_LABELS = {ShopKind.SHOP: _l("お店"), ShopKind.RESTAURANT: _l("飲食店"), ShopKind.CLINIC: _l("医療・福祉"),
+               ShopKind.FACILITY: _l("公共施設（公民館・図書館など）"), ShopKind.OTHER: _l("その他")}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ShopForm(ContentForm):
+    name = StringField(_l("名称"), validators=[DataRequired(_l("名称を入力してください。")), Length(max=200)])
+    name_kana = StringField(_l("名称（よみがな）"), validators=[Length(max=200)])
+    kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
+    address = StringField(_l("住所"), validators=[DataRequired(_l("住所を入力してください。")), Length(max=300)])
+    latitude = DecimalField(_l("緯度"), places=None, validators=[Optional(), NumberRange(
+        min=-90, max=90, message=_l("緯度は-90〜90の数で入力してください。"))])
+    longitude = DecimalField(_l("経度"), places=None, validators=[Optional(), NumberRange(
+        min=-180, max=180, message=_l("経度は-180〜180の数で入力してください。"))])
+    opening_hours = StringField(_l("営業時間・開館時間"), validators=[Length(max=300)])
+    holidays = StringField(_l("定休日・休館日"), validators=[Length(max=300)])
+    phone = StringField(_l("電話番号"), validators=[Optional(), Length(max=40), Regexp(
+        r"^[0-9０-９()（）+\- ]+$", message=_l("電話番号は数字とハイフンで入力してください。"))])
+    website = StringField(_l("ウェブサイト"), validators=[Optional(), URL(message=_l(
+        "http:// または https:// で始まるURLを入力してください。")), Length(max=500)])
+    barrier_free = TextAreaField(_l("バリアフリー情報"), validators=[Length(max=2000)])
+    tags = MultiCheckboxField(_l("特徴"), choices=[SelectChoice(t, t) for t in TAG_CHOICES])
+    last_confirmed = DateField(_l("情報の最終確認日"), validators=[Optional()])
+
+    def to_data(self) -> dict:
+        def text(field):
+            return (field.data or "").strip()
+
+        return {
+            **self.common_data(), "name": self.name.data, "name_kana": text(self.name_kana), "kind": self.kind.data,
+            "address": text(self.address),
+            "latitude": float(self.latitude.data) if self.latitude.data is not None else None,
+            "longitude": float(self.longitude.data) if self.longitude.data is not None else None,
+            "opening_hours": text(self.opening_hours), "holidays": text(self.holidays), "phone": text(self.phone),
+            "website": text(self.website), "barrier_free": text(self.barrier_free), "tags": list(self.tags.data or []),
+            "last_confirmed": self.last_confirmed.data,
+        }

@@ -1,0 +1,47 @@
+"""Shop and facility listings: places residents look for (shops, restaurants, clinics, 公民館, libraries)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from flask import url_for
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.content.models import PublishableMixin
+from community.extensions import db
+
+
+class ShopKind(StrEnum):
+    SHOP = "shop"
+    RESTAURANT = "restaurant"
+    CLINIC = "clinic"
+    FACILITY = "facility"
+    OTHER = "other"
+
+
+class Shop(PublishableMixin, db.Model):
+    __tablename__ = "shops"
+    KIND = "shop"
+
+    name: Mapped[str] = mapped_column(String(200))
+    name_kana: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20), default=ShopKind.SHOP)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
+    opening_hours: Mapped[str] = mapped_column(String(300), default="")
+    holidays: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    barrier_free: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    last_confirmed: Mapped[date | None] = mapped_column()
+
+    @property
+    def link(self) -> str:
+        return url_for("shops.detail", shop_id=self.id)
+
+    def __repr__(self) -> str:
+        return f"<Shop {self.id} {self.name!r}>"
