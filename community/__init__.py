@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _fill_instance_defaults(app)
 
-    from community import extensions, security, templating
+    from community import extensions, models, security, templating  # noqa: F401 - models: the whole schema
     from community.accounts.models import Guest
 
     extensions.db.init_app(app)
@@ -48,16 +48,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
 
-    from community.accounts import bp as accounts_bp
-    from community.api import bp as api_bp
-    from community.areas import bp as areas_bp
-    from community.events import bp as events_bp
-    from community.feeds import bp as feeds_bp
-    from community.groups import bp as groups_bp
-    from community.main import bp as main_bp
-    from community.notices import bp as notices_bp
+    from community.accounts.views import bp as accounts_bp
+    from community.api.views import bp as api_bp
+    from community.areas.views import bp as areas_bp
+    from community.events.views import bp as events_bp
+    from community.feeds.views import bp as feeds_bp
+    from community.groups.views import bp as groups_bp
+    from community.main.views import bp as main_bp
+    from community.notices.views import bp as notices_bp
     from community.opendata.views import bp as opendata_bp
-    from community.shops import bp as shops_bp
+    from community.shops.views import bp as shops_bp
 
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp):

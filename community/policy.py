@@ -120,6 +120,9 @@ def public_clause(model, now=None):
     from community.content.models import Status
 
     clause = model.status == Status.PUBLISHED
+    if hasattr(model, "community_id"):
+        # A community meetup is public only while its community is open (and not hidden).
+        clause = and_(clause, or_(model.community_id.is_(None), model.community_id.in_(open_community_ids())))
     if hasattr(model, "publish_from"):
         now = now or _now()
         clause = and_(
@@ -131,15 +134,24 @@ def public_clause(model, now=None):
 
 
 def visible_clause(user, model, now=None):
-    """SQL for 'this user may see this item': public, or the user's own group's, or staff."""
-    from sqlalchemy import or_, true
+    """SQL for 'this user may see this item': public, or the user's own group's or community's, or staff.
 
-    if is_staff(user):
-        return true()
+    Staff see every group's drafts and hidden items (to moderate them) but never a closed community's
+    content unless they belong to it.
+    """
+    from sqlalchemy import or_
+
+    own = []
     groups = list(group_roles_of(user))
-    if not groups:
-        return public_clause(model, now)
-    return or_(public_clause(model, now), model.group_id.in_(groups))
+    if groups:
+        own.append(model.group_id.in_(groups))
+    if hasattr(model, "community_id"):
+        communities = list(community_roles_of(user))
+        if communities:
+            own.append(model.community_id.in_(communities))
+    if is_staff(user):
+        own.append(model.group_id.isnot(None))  # every group's items; meetups stay with their community
+    return or_(public_clause(model, now), *own)
 
 
 def is_public_item(item, now=None) -> bool:
@@ -147,20 +159,236 @@ def is_public_item(item, now=None) -> bool:
 
     if item.status != Status.PUBLISHED:
         return False
+    if getattr(item, "community_id", None) and (item.community.is_closed or item.community.status != "published"):
+        return False
     now = now or _now()
     start, until = getattr(item, "publish_from", None), getattr(item, "publish_until", None)
     return (start is None or start <= now) and (until is None or until > now)
 
 
 def can_view_item(user, item) -> bool:
-    return is_public_item(item) or is_staff(user) or item.group_id in group_roles_of(user) or is_admin(user)
+    """Events, shops and notices (a meetup is decided by its community)."""
+    if getattr(item, "community_id", None):
+        return can_view_community_content(user, item.community) and (
+            is_public_item(item) or can_moderate_community(user, item.community) or is_staff(user))
+    return is_public_item(item) or is_staff(user) or item.group_id in group_roles_of(user)
 
 
 def can_edit_item(user, item) -> bool:
-    """Editors and owners of the publishing group; admins. Supporters moderate, they do not edit."""
+    """Editors and owners of the publishing group (or a meetup's community moderators); admins.
+
+    Supporters moderate, they do not edit.
+    """
+    if getattr(item, "community_id", None):
+        return can_moderate_community(user, item.community)
     return is_admin(user) or item.group_id in group_roles_of(user)
 
 
 def publishable_groups(user) -> list[int]:
     """Ids of the groups this user may publish for (all groups for admins is handled by callers)."""
     return list(group_roles_of(user))
+
+
+# --- communities ------------------------------------------------------------------------------
+
+
+def community_roles_of(user) -> dict[int, str]:
+    """{community_id: role} of the user's active memberships, loaded once per request."""
+    if not is_signed_in(user):
+        return {}
+    cache = g.setdefault("_community_roles", {})
+    if user.id not in cache:
+        from community.communities.models import CommunityMembership, MembershipState
+
+        rows = db.session.execute(
+            select(CommunityMembership.community_id, CommunityMembership.role).where(
+                CommunityMembership.user_id == user.id, CommunityMembership.state == MembershipState.ACTIVE)
+        )
+        cache[user.id] = {community_id: role for community_id, role in rows}
+    return cache[user.id]
+
+
+def forget_community_roles() -> None:
+    g.pop("_community_roles", None)
+
+
+def open_community_ids():
+    """A subquery of the communities whose content anyone may see."""
+    from community.communities.models import Community
+    from community.content.models import Status
+
+    return select(Community.id).where(Community.is_closed.is_(False), Community.status == Status.PUBLISHED)
+
+
+def closed_community_ids():
+    from community.communities.models import Community
+
+    return select(Community.id).where(Community.is_closed.is_(True))
+
+
+def is_community_member(user, community) -> bool:
+    return community.id in community_roles_of(user)
+
+
+def can_view_community(user, community) -> bool:
+    """The profile page (name, description, member count) of an open or closed community."""
+    from community.content.models import Status
+
+    return community.status == Status.PUBLISHED or is_staff(user) or is_community_member(user, community)
+
+
+def can_view_community_content(user, community) -> bool:
+    """Topics, replies, meetups and the member list: a closed community's are for its members only."""
+    if not can_view_community(user, community):
+        return False
+    return not community.is_closed or is_community_member(user, community)
+
+
+def can_create_community(user) -> bool:
+    return is_signed_in(user)
+
+
+def can_join_community(user, community) -> bool:
+    return is_signed_in(user) and not is_community_member(user, community) and community.status == "published"
+
+
+def can_post_in_community(user, community) -> bool:
+    return is_signed_in(user) and is_community_member(user, community)
+
+
+def can_moderate_community(user, community) -> bool:
+    """Community admins and moderators pin, lock and delete; site admins may step in."""
+    from community.communities.models import CommunityRole
+
+    role = community_roles_of(user).get(community.id)
+    return is_admin(user) or role in (CommunityRole.ADMIN, CommunityRole.MODERATOR)
+
+
+def can_manage_community(user, community) -> bool:
+    """Community admins approve members, appoint moderators and edit the profile."""
+    from community.communities.models import CommunityRole
+
+    return is_admin(user) or community_roles_of(user).get(community.id) == CommunityRole.ADMIN
+
+
+def topic_visible_clause(user, model):
+    """SQL for topics (or anything with community_id) the user may see listed."""
+    from sqlalchemy import or_
+
+    return or_(model.community_id.in_(open_community_ids()), model.community_id.in_(list(community_roles_of(user))))
+
+
+EDIT_WINDOW_MINUTES = 30
+
+
+def can_edit_post(user, post) -> bool:
+    """Authors edit their topic, reply or board post within the edit window."""
+    from datetime import timedelta
+
+    if not is_signed_in(user) or post.author_id != user.id or post.deleted_at is not None:
+        return False
+    return _now() - post.created_at <= timedelta(minutes=EDIT_WINDOW_MINUTES)
+
+
+def can_delete_post(user, post, community=None) -> bool:
+    """Authors delete their own posts (softly); community moderators and staff delete any."""
+    if not is_signed_in(user) or post.deleted_at is not None:
+        return False
+    if post.author_id == user.id:
+        return True
+    if community is not None:
+        return can_moderate_community(user, community)
+    return is_staff(user)
+
+
+def can_view_post(user, post) -> bool:
+    """A topic, reply, board thread or board reply: published ones for all who may see the place,
+    pending or hidden ones for their author and the moderators."""
+    from community.content.models import Status
+
+    if post.status == Status.PUBLISHED:
+        return True
+    return is_staff(user) or (is_signed_in(user) and post.author_id == user.id)
+
+
+# --- the regional message board ----------------------------------------------------------------
+
+
+def can_post_on_board(user) -> bool:
+    return is_signed_in(user)
+
+
+# --- moderation and curation --------------------------------------------------------------------
+
+
+def can_report(user) -> bool:
+    return is_signed_in(user)
+
+
+def can_moderate(user) -> bool:
+    """The review queue, hiding and restoring, verifying groups, featuring: supporters and admins."""
+    return is_staff(user)
+
+
+def can_suspend(user) -> bool:
+    return is_admin(user)
+
+
+def can_read_audit_log(user) -> bool:
+    return is_admin(user)
+
+
+def can_raise_urgent_notice(user) -> bool:
+    return is_admin(user)
+
+
+# --- my page --------------------------------------------------------------------------------------
+
+
+def can_follow(user) -> bool:
+    return is_signed_in(user)
+
+
+def can_view_profile_communities(viewer, member) -> bool:
+    """A profile lists only open communities, and only when the member allows it."""
+    return bool(member.show_communities) or (is_signed_in(viewer) and viewer.id == member.id)
+
+
+# --- search audiences ---------------------------------------------------------------------------
+
+
+def audiences_of(user) -> list[str]:
+    """The index tokens this user may see; the same rules as the pages, written as tokens."""
+    tokens = ["public"]
+    if is_signed_in(user):
+        tokens.append(f"user:{user.id}")
+        tokens += [f"group:{gid}" for gid in group_roles_of(user)]
+        tokens += [f"community:{cid}" for cid in community_roles_of(user)]
+        if is_staff(user):
+            tokens.append("staff")
+    return tokens
+
+
+def audiences_for_item(item) -> list[str]:
+    """The tokens an indexed item carries: who may find it in search."""
+    from community.content.models import Status
+
+    community = getattr(item, "community", None) if getattr(item, "community_id", None) else None
+    if getattr(item, "KIND", "") == "community":
+        community = item
+    published = item.status == Status.PUBLISHED and (not hasattr(item, "publish_from") or is_public_item(item))
+    if getattr(item, "deleted_at", None) is not None:
+        return []
+    tokens = []
+    if community is not None and community.is_closed and item is not community:
+        tokens.append(f"community:{community.id}")  # members only, whatever the status
+        return tokens if published else []
+    if published:
+        tokens.append("public")
+    else:
+        if getattr(item, "group_id", None):
+            tokens.append(f"group:{item.group_id}")
+        if getattr(item, "author_id", None):
+            tokens.append(f"user:{item.author_id}")
+        tokens.append("staff")
+    return tokens

@@ -38,6 +38,12 @@ class User(TimestampMixin, db.Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the profile page shows, as the member chooses.
+    show_communities: Mapped[bool] = mapped_column(default=False)
+    show_area: Mapped[bool] = mapped_column(default=True)
+    # Personal feeds: a secret token in the URL; regenerating it voids the old URLs at once.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    digest_frequency: Mapped[str] = mapped_column(String(10), default="none")  # none, daily, weekly
     # Bumped when the password changes so that other sessions and reset links stop working.
     session_version: Mapped[int] = mapped_column(default=1)
 

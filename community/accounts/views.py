@@ -1,10 +1,9 @@
 """Account pages: thin views over accounts.services."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from community.accounts import bp
 from community.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -26,6 +25,8 @@ from community.accounts.services import (
 )
 from community.extensions import db, limiter
 from community.security import safe_next_url
+
+bp = Blueprint("accounts", __name__)
 
 
 def _login_limit():

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
-from community.api import bp
 from community.content.filters import parse_filters
 from community.content.listing import listed_items
 from community.events.services import listed_occurrences
 from community.notices.models import Notice
 from community.shops.models import Shop
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 100
 

@@ -36,7 +36,8 @@ class PublishableMixin(TimestampMixin):
     source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
     @declared_attr
-    def group_id(cls) -> Mapped[int]:
+    def group_id(cls) -> Mapped[int | None]:
+        # Empty only for a community meetup (an Event with community_id); services require it otherwise.
         return mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
 
     @declared_attr

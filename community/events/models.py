@@ -14,8 +14,13 @@ from community.extensions import db
 
 
 class Event(PublishableMixin, db.Model):
+    """A group's event, or a community's meetup (community_id set, group_id empty)."""
+
     __tablename__ = "events"
     KIND = "event"
+
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -37,6 +42,7 @@ class Event(PublishableMixin, db.Model):
     organizer: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
 
+    community = relationship("Community")
     occurrences = relationship("EventOccurrence", back_populates="event", lazy="raise",
                                cascade="all, delete-orphan", order_by="EventOccurrence.starts_at")
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import calendar as pycalendar
 from datetime import date, timedelta
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from community import policy
 from community.areas.services import area_tree, ordered_categories
 from community.content.editing import ItemEditing
 from community.content.filters import parse_filters
-from community.events import bp
 from community.events.forms import EventForm
 from community.events.services import listed_occurrences, load_event, occurrences_between, save_event, upcoming_dates
 from community.timeutil import day_end, day_start, now_utc, to_local, today_local
+
+bp = Blueprint("events", __name__)
 
 ItemEditing(form_class=EventForm, save=save_event, load=load_event, url_prefix="/events",
             id_arg="event_id", template="events/form.html").register(bp)

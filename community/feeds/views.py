@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,11 +12,12 @@ from community.content.listing import public_items_query
 from community.events.models import Event, EventOccurrence
 from community.events.services import listed_occurrences, load_event
 from community.extensions import db
-from community.feeds import bp
 from community.feeds.builders import atom_feed, calendar_document
 from community.notices.models import Notice
 from community.shops.models import Shop
 from community.text import plain_text
+
+bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
 ICS_LIMIT = 500

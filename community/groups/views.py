@@ -1,6 +1,6 @@
 """Group pages: the directory, a group's profile, asking to create one, managing editors."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,7 +11,6 @@ from community.areas.forms import area_choices
 from community.areas.services import area_and_descendants_clause, area_by_slug
 from community.content.listing import group_items
 from community.extensions import db
-from community.groups import bp
 from community.groups.forms import EditorForm, GroupForm, MemberActionForm
 from community.groups.models import Group, GroupMembership
 from community.groups.services import (
@@ -24,6 +23,8 @@ from community.groups.services import (
     transfer_ownership,
     update_group,
 )
+
+bp = Blueprint("groups", __name__)
 
 
 def _group_form(**kwargs) -> GroupForm:

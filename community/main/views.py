@@ -2,7 +2,7 @@
 
 import re
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from sqlalchemy import text
 
@@ -10,9 +10,10 @@ from community.areas.services import area_tree, ordered_categories
 from community.content.filters import ListingFilters
 from community.content.listing import front_page_sections
 from community.extensions import db
-from community.main import bp
 from community.security import safe_next_url
 from community.templating import TEXT_SIZES
+
+bp = Blueprint("main", __name__)
 
 ONE_YEAR = 60 * 60 * 24 * 365
 MEDIA_NAME = re.compile(r"(thumb-)?[A-Za-z0-9_-]{22}\.(jpg|png|webp)")

@@ -1,6 +1,6 @@
 """Notice pages: /notices, /notices/<id> and the shared editing pages."""
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from community import policy
@@ -8,10 +8,11 @@ from community.areas.services import area_tree, ordered_categories
 from community.content.editing import ItemEditing
 from community.content.filters import parse_filters
 from community.content.listing import listed_items
-from community.notices import bp
 from community.notices.forms import NoticeForm
 from community.notices.models import Notice
 from community.notices.services import load_notice, save_notice
+
+bp = Blueprint("notices", __name__)
 
 ItemEditing(form_class=NoticeForm, save=save_notice, load=load_notice, url_prefix="/notices", id_arg="notice_id",
             template="notices/form.html").register(bp)

@@ -1,6 +1,6 @@
 """Shop and facility pages: /shops, /shops/<id> and the shared editing pages."""
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from community import policy
@@ -8,10 +8,11 @@ from community.areas.services import area_tree, ordered_categories
 from community.content.editing import ItemEditing
 from community.content.filters import parse_filters
 from community.content.listing import listed_items
-from community.shops import bp
 from community.shops.forms import KIND_LABELS, ShopForm
 from community.shops.models import Shop
 from community.shops.services import load_shop, save_shop
+
+bp = Blueprint("shops", __name__)
 
 ItemEditing(form_class=ShopForm, save=save_shop, load=load_shop, url_prefix="/shops", id_arg="shop_id",
             template="shops/form.html").register(bp)
