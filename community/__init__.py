@@ -59,8 +59,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.opendata.views import bp as opendata_bp
     from community.shops.views import bp as shops_bp
 
+    from community.board.views import bp as board_bp
+    from community.communities.views import bp as communities_bp
+    from community.me.views import bp as me_bp
+    from community.moderation.views import bp as moderation_bp
+    from community.notifications.views import bp as notifications_bp
+    from community.signage.views import bp as signage_bp
+
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
-                      api_bp, opendata_bp):
+                      api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
+                      signage_bp):
         app.register_blueprint(blueprint)
 
     from community.cli import register_commands

@@ -39,6 +39,14 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = "noreply@sagamihara-portal.example.jp"
     PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
 
+    # Member posts (topics, replies, board): abuse limits and pre-moderation of new members.
+    POST_RATE_LIMIT = 10              # posts per window per account
+    POST_RATE_WINDOW_MINUTES = 10
+    NEW_ACCOUNT_DAYS = 7
+    NEW_ACCOUNT_MAX_LINKS = 2
+    NEW_MEMBER_REVIEW_POSTS = 3       # a member's first N posts wait for a supporter; 0 turns it off
+    REPORTS_TO_HIDE = 3               # distinct members whose reports hide an item until review
+
     SITE_NAME = "さがみはら地域ポータル"
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

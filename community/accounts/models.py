@@ -41,6 +41,7 @@ class User(TimestampMixin, db.Model):
     # What the profile page shows, as the member chooses.
     show_communities: Mapped[bool] = mapped_column(default=False)
     show_area: Mapped[bool] = mapped_column(default=True)
+    profile_hidden: Mapped[bool] = mapped_column(default=False)  # by moderation: bio and posts list hidden
     # Personal feeds: a secret token in the URL; regenerating it voids the old URLs at once.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     digest_frequency: Mapped[str] = mapped_column(String(10), default="none")  # none, daily, weekly

@@ -2,7 +2,7 @@
 
 Revision ID: b6e8b15f0060
 Revises: 2c7fa87c2bcd
-Create Date: 2026-11-24 03:05:33.968840
+Create Date: 2026-11-24 03:08:04.691644
 
 """
 from alembic import op
@@ -378,10 +378,11 @@ def upgrade():
                nullable=True)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('show_communities', sa.Boolean(), nullable=False))
-        batch_op.add_column(sa.Column('show_area', sa.Boolean(), nullable=False))
+        batch_op.add_column(sa.Column('show_communities', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('show_area', sa.Boolean(), nullable=False, server_default=sa.true()))
+        batch_op.add_column(sa.Column('profile_hidden', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('feed_token', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('digest_frequency', sa.String(length=10), nullable=False))
+        batch_op.add_column(sa.Column('digest_frequency', sa.String(length=10), nullable=False, server_default='none'))
         batch_op.create_unique_constraint(batch_op.f('uq_users_feed_token'), ['feed_token'])
 
     # ### end Alembic commands ###
@@ -393,6 +394,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('uq_users_feed_token'), type_='unique')
         batch_op.drop_column('digest_frequency')
         batch_op.drop_column('feed_token')
+        batch_op.drop_column('profile_hidden')
         batch_op.drop_column('show_area')
         batch_op.drop_column('show_communities')
 

@@ -1,0 +1,5 @@
+"""board pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("board", __name__)

@@ -1,0 +1,5 @@
+"""communities pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("communities", __name__)

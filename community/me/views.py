@@ -1,0 +1,5 @@
+"""me pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("me", __name__)

@@ -1,0 +1,5 @@
+"""moderation pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("moderation", __name__)

@@ -1,0 +1,5 @@
+"""notifications pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)

@@ -1,0 +1,5 @@
+"""signage pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("signage", __name__)
