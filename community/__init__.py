@@ -46,6 +46,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.login_manager.anonymous_user = Guest
     extensions.babel.init_app(app, locale_selector=templating.select_locale)
     security.init_app(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind N reverse proxies: trust their X-Forwarded-* so rate limits see the visitor's address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     templating.init_app(app)
 
     from community.accounts.views import bp as accounts_bp
@@ -59,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.opendata.views import bp as opendata_bp
     from community.shops.views import bp as shops_bp
 
+    from community.search.views import bp as search_bp
     from community.board.views import bp as board_bp
     from community.communities.views import bp as communities_bp
     from community.me.views import bp as me_bp
@@ -68,8 +75,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp):
+                      signage_bp, search_bp):
         app.register_blueprint(blueprint)
+
+    from community.search import indexing
+
+    indexing.init_app(app)
 
     from community.cli import register_commands
 

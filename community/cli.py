@@ -25,8 +25,11 @@ def main():
 
 def register_commands(app) -> None:
     from community.opendata.cli import COMMANDS as OPENDATA_COMMANDS
+    from community.me.cli import COMMANDS as ME_COMMANDS
+    from community.search.cli import COMMANDS as SEARCH_COMMANDS
 
-    for command in (init_db, serve, create_admin, seed, backup, restore, *OPENDATA_COMMANDS):
+    for command in (init_db, serve, create_admin, seed, backup, restore, *OPENDATA_COMMANDS, *SEARCH_COMMANDS,
+                    *ME_COMMANDS):
         app.cli.add_command(command)
 
 
@@ -39,6 +42,23 @@ def prepare_instance() -> None:
         Path(current_app.config[key]).mkdir(parents=True, exist_ok=True)
     upgrade()
     ensure_reference_data()
+    db.session.commit()
+    refresh_statistics()
+    from community.search import SearchUnavailable, get_index
+
+    try:
+        get_index(current_app.config["SEARCH_INDEX_DIR"]).open_or_create()
+    except SearchUnavailable as error:
+        click.echo(f"検索索引を開けません（community reindex で作り直せます）: {error}", err=True)
+
+
+def refresh_statistics() -> None:
+    """Gives the query planner fresh row statistics (after start-up and bulk loads)."""
+    from sqlalchemy import text
+
+    from community.extensions import db
+
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
 
 

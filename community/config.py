@@ -47,6 +47,8 @@ class DefaultConfig:
     NEW_MEMBER_REVIEW_POSTS = 3       # a member's first N posts wait for a supporter; 0 turns it off
     REPORTS_TO_HIDE = 3               # distinct members whose reports hide an item until review
 
+    PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
+
     SITE_NAME = "さがみはら地域ポータル"
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

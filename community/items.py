@@ -91,7 +91,7 @@ def link_of(item) -> str:
     if kind == "reply":
         return f"{item.topic.link}#reply-{item.id}"
     if kind == "board_reply":
-        return f"{item.thread.link}#reply-{item.id}"
+        return url_for("board.reply", reply_id=item.id)  # redirects to the right page of the thread
     return item.link
 
 

@@ -169,8 +169,10 @@ def is_public_item(item, now=None) -> bool:
 def can_view_item(user, item) -> bool:
     """Events, shops and notices (a meetup is decided by its community)."""
     if getattr(item, "community_id", None):
+        from community.content.models import Status
+
         return can_view_community_content(user, item.community) and (
-            is_public_item(item) or can_moderate_community(user, item.community) or is_staff(user))
+            item.status == Status.PUBLISHED or can_moderate_community(user, item.community))
     return is_public_item(item) or is_staff(user) or item.group_id in group_roles_of(user)
 
 
@@ -372,13 +374,18 @@ def audiences_of(user) -> list[str]:
 def audiences_for_item(item) -> list[str]:
     """The tokens an indexed item carries: who may find it in search."""
     from community.content.models import Status
+    from community.items import community_of
 
-    community = getattr(item, "community", None) if getattr(item, "community_id", None) else None
-    if getattr(item, "KIND", "") == "community":
-        community = item
+    community = community_of(item)
     published = item.status == Status.PUBLISHED and (not hasattr(item, "publish_from") or is_public_item(item))
     if getattr(item, "deleted_at", None) is not None:
         return []
+    for container in (getattr(item, "topic", None), getattr(item, "thread", None)):
+        # A reply inside a deleted or unpublished topic or thread is not found on its own either.
+        if container is not None and (container.deleted_at is not None or container.status != Status.PUBLISHED):
+            published = False
+    if community is not None and community.status != Status.PUBLISHED and item is not community:
+        published = False
     tokens = []
     if community is not None and community.is_closed and item is not community:
         tokens.append(f"community:{community.id}")  # members only, whatever the status
@@ -392,3 +399,229 @@ def audiences_for_item(item) -> list[str]:
             tokens.append(f"user:{item.author_id}")
         tokens.append("staff")
     return tokens
+
+
+# --- the regional message board (appended by the board helper) ------------------------------------
+
+
+def board_visible_clause(user, model):
+    """SQL twin of can_view_post for board threads and replies: published ones for everyone, the user's
+    own whatever their status, and everything for staff (who moderate them)."""
+    from sqlalchemy import or_, true
+
+    from community.content.models import Status
+
+    if is_staff(user):
+        return true()
+    clause = model.status == Status.PUBLISHED
+    if is_signed_in(user):
+        clause = or_(clause, model.author_id == user.id)
+    return clause
+
+
+def can_close_board_thread(user, thread) -> bool:
+    """The author ends their own ゆずります / 探しています thread before it expires."""
+    from community.board.models import EXPIRING_KINDS
+
+    return (is_signed_in(user) and thread.author_id == user.id and thread.deleted_at is None
+            and thread.kind in EXPIRING_KINDS)
+
+
+# --- notifications (appended by the notifications helper) -----------------------------------------
+
+
+def can_read_notification(user, notification) -> bool:
+    """A notification is its recipient's alone."""
+    return is_signed_in(user) and notification.user_id == user.id
+
+
+# --- communities: lists of posts, member lists, meetups (appended by the communities domain) ----------
+
+
+def post_visible_clause(user, model):
+    """SQL twin of can_view_post for lists of topics or replies: published ones, the user's own pending or
+    hidden ones, and everything for staff (whose rights to the place itself are checked separately)."""
+    from sqlalchemy import or_, true
+
+    from community.content.models import Status
+
+    if is_staff(user):
+        return true()
+    if is_signed_in(user):
+        return or_(model.status == Status.PUBLISHED, model.author_id == user.id)
+    return model.status == Status.PUBLISHED
+
+
+def can_view_community_members(user, community) -> bool:
+    """A community's member list and a meetup's attendee list: its members (and site admins where the
+    content is not closed to them), never the public, whatever members chose for their profiles."""
+    return can_view_community_content(user, community) and (is_community_member(user, community) or is_admin(user))
+
+
+def can_manage_meetups(user, community) -> bool:
+    """Community admins and moderators create, edit and cancel meetups of a community they can see."""
+    return can_view_community_content(user, community) and can_moderate_community(user, community)
+
+
+def can_rsvp(user, meetup) -> bool:
+    """Members answer a meetup that is neither cancelled nor over."""
+    if meetup.community_id is None or meetup.cancelled_at is not None or meetup.ends_at <= _now():
+        return False
+    return can_post_in_community(user, meetup.community)
+
+
+# --- my page: follows and bookmarks (appended by the me helper) ------------------------------------
+
+
+def can_view_any_item(user, item) -> bool:
+    """One answer for an item of any kind in community.items (bookmarks, the personal stream)."""
+    kind = getattr(item, "KIND", "")
+    if getattr(item, "deleted_at", None) is not None:
+        return False
+    if kind in ("event", "shop", "notice"):
+        return can_view_item(user, item)
+    if kind == "topic":
+        return can_view_community_content(user, item.community) and can_view_post(user, item)
+    if kind in ("board", "board_reply"):
+        return can_view_post(user, item)
+    if kind == "community":
+        return can_view_community(user, item)
+    return False
+
+
+def can_bookmark(user, item) -> bool:
+    """Members keep events, shops, notices, topics and board threads they may see."""
+    return (is_signed_in(user) and getattr(item, "KIND", "") in ("event", "shop", "notice", "topic", "board")
+            and can_view_any_item(user, item))
+
+
+def can_follow_target(user, kind: str, target) -> bool:
+    """Areas, categories and groups are public; a community must be one the member may know of."""
+    if not can_follow(user) or target is None:
+        return False
+    return kind != "community" or can_view_community(user, target)
+
+
+def can_manage_community_members(user, community) -> bool:
+    """Answering join requests, removing members and appointing moderators: community admins (and site
+    admins, except in a closed community they do not belong to — its member list is for members only)."""
+    return can_manage_community(user, community) and can_view_community_members(user, community)
+
+
+def can_view_meetup(user, meetup) -> bool:
+    """A meetup's own page: whoever may see its community's content, while it is published (its community's
+    moderators also before). Unlike can_view_item, members of a closed community see its meetups."""
+    from community.content.models import Status
+
+    if not can_view_community_content(user, meetup.community):
+        return False
+    return meetup.status == Status.PUBLISHED or can_moderate_community(user, meetup.community)
+
+
+# --- moderation and curation of any kind of item (appended by the moderation domain) -------------
+
+
+def can_view_reportable_item(user, item) -> bool:
+    """can_view_any_item widened to every kind moderation deals with: community replies (in a topic the
+    user may see), board replies (in a thread the user may see) and profiles (any account not suspended).
+    Reports and review requests are only for what the user can see."""
+    from community.items import kind_of
+
+    kind = kind_of(item)
+    if kind == "profile":
+        return not item.is_suspended
+    if kind == "reply":
+        return item.deleted_at is None and can_view_any_item(user, item.topic) and can_view_post(user, item)
+    if kind == "board_reply":
+        return can_view_any_item(user, item) and can_view_any_item(user, item.thread)
+    return can_view_any_item(user, item)
+
+
+def is_public_any_item(item, now=None) -> bool:
+    """Anyone, signed in or not, may see it: all that curation (おすすめ, 特集) ever shows.
+    A closed community's content never, a hidden profile never."""
+    from community.content.models import Status
+    from community.items import kind_of
+
+    kind = kind_of(item)
+    if kind in ("event", "shop", "notice"):
+        return is_public_item(item, now)
+    if kind == "profile":
+        return not item.is_suspended and not item.profile_hidden
+    if item.status != Status.PUBLISHED or getattr(item, "deleted_at", None) is not None:
+        return False
+    if kind == "community":
+        return not item.is_closed
+    if kind == "topic":
+        return is_public_any_item(item.community, now)
+    if kind == "reply":
+        return is_public_any_item(item.topic, now)
+    if kind == "board_reply":
+        return is_public_any_item(item.thread, now)
+    return kind == "board"
+
+
+def can_read_for_moderation(user, item) -> bool:
+    """Staff read an item's words in the review queue, except a closed community's content when they are
+    not its members: that stays members-only everywhere, so the queue shows where it is, not what it says."""
+    from community.items import community_of, kind_of
+
+    if not can_moderate(user):
+        return False
+    community = community_of(item)
+    if community is None or kind_of(item) == "community":
+        return True
+    return not community.is_closed or is_community_member(user, community)
+
+
+def can_report_item(user, item) -> bool:
+    """Members report what they can see, never their own item (they can edit or withdraw it)."""
+    from community.items import author_id_of
+
+    return can_report(user) and can_view_reportable_item(user, item) and author_id_of(item) != user.id
+
+
+def can_request_review(user, item) -> bool:
+    """The author of a hidden item (or an editor of its group) may ask for another look; once, by the data."""
+    from community.content.models import Status
+    from community.items import author_id_of, kind_of
+
+    if not is_signed_in(user):
+        return False
+    if kind_of(item) == "profile":
+        return item.id == user.id and item.profile_hidden
+    own = author_id_of(item) == user.id or (getattr(item, "group_id", None) in group_roles_of(user))
+    return own and item.status == Status.HIDDEN
+
+
+def can_lock_thread(user, item) -> bool:
+    """Supporters lock a community topic or a board thread against new replies."""
+    from community.items import kind_of
+
+    return can_moderate(user) and kind_of(item) in ("topic", "board")
+
+
+def can_curate(user) -> bool:
+    """Featuring items (おすすめ) and building 特集 collections: supporters and admins."""
+    return is_staff(user)
+
+
+def can_view_collection(user, collection) -> bool:
+    return collection.is_published or can_curate(user)
+
+
+def can_suspend_account(user, account) -> bool:
+    """Admins suspend members and supporters; never themselves or another admin."""
+    from community.accounts.models import Role
+
+    return can_suspend(user) and account.id != user.id and not account.has_role(Role.ADMIN)
+
+
+def is_own_item(user, item) -> bool:
+    """The user wrote the item or edits for the group that published it: they are told of decisions on it
+    (and may read its review-request page) even while it is hidden from everyone else."""
+    from community.items import author_id_of
+
+    if not is_signed_in(user):
+        return False
+    return author_id_of(item) == user.id or getattr(item, "group_id", None) in group_roles_of(user)

@@ -59,6 +59,7 @@ def _base_config(instance) -> dict:
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SEARCH_SYNC": True,  # index after each commit before the request returns: tests see it at once
     }
 
 
@@ -98,6 +99,9 @@ def app(template_database, tmp_path):
     with app.app_context():
         if "postgres" in template_database:
             _empty_postgres()
+        from community.search import get_index
+
+        get_index(app.config["SEARCH_INDEX_DIR"]).open_or_create()
     yield app
     with app.app_context():
         from community.extensions import db

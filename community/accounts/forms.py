@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 PASSWORD_MIN = 10
 
@@ -69,11 +69,26 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("ログインしたままにする"))
 
 
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
 class ProfileForm(FlaskForm):
     display_name = _display_name_field()
     bio = TextAreaField(
         _l("自己紹介"), validators=[Length(max=500, message=_l("自己紹介は500文字以内にしてください。"))]
     )
+    area_id = SelectField(_l("住んでいる・よく行く地域"), coerce=_optional_int, validators=[Optional()])
+    # What the public profile page shows, as the member chooses.
+    show_area = BooleanField(_l("プロフィールに地域を表示する"))
+    show_communities = BooleanField(
+        _l("プロフィールに参加しているコミュニティを表示する（だれでも参加できるコミュニティのみ）"))
+
+    def __init__(self, *args, **kwargs):
+        from community.areas.forms import area_choices
+
+        super().__init__(*args, **kwargs)
+        self.area_id.choices = area_choices(blank_label=_l("（選ばない）"))
 
 
 class ChangePasswordForm(FlaskForm):

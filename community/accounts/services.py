@@ -73,9 +73,20 @@ def set_new_password(user: User, new: str) -> None:
     user.session_version += 1  # signs out every other session and voids reset links
 
 
-def update_profile(user: User, display_name: str, bio: str) -> None:
+_UNCHANGED = object()
+
+
+def update_profile(user: User, display_name: str, bio: str, *, area_id=_UNCHANGED, show_area: bool | None = None,
+                   show_communities: bool | None = None) -> None:
+    """Name and bio, and (when given) the area and what the public profile page shows."""
     user.display_name = display_name.strip()
     user.bio = bio.strip()
+    if area_id is not _UNCHANGED:
+        user.area_id = area_id
+    if show_area is not None:
+        user.show_area = bool(show_area)
+    if show_communities is not None:
+        user.show_communities = bool(show_communities)
 
 
 # --- password reset -------------------------------------------------------------------------

@@ -90,7 +90,9 @@ def settings():
     password_form = ChangePasswordForm(prefix="password")
     if request.method == "POST":
         if "profile-submit" in request.form and profile_form.validate_on_submit():
-            update_profile(current_user, profile_form.display_name.data, profile_form.bio.data or "")
+            update_profile(current_user, profile_form.display_name.data, profile_form.bio.data or "",
+                           area_id=profile_form.area_id.data, show_area=profile_form.show_area.data,
+                           show_communities=profile_form.show_communities.data)
             db.session.commit()
             flash(_("プロフィールを保存しました。"), "success")
             return redirect(url_for("accounts.settings"))
@@ -139,7 +141,11 @@ def reset_password(token: str):
 
 @bp.route("/users/<int:user_id>")
 def profile(user_id: int):
+    from community.accounts.profiles import profile_communities, recent_public_posts
+
     user = db.get_or_404(User, user_id)
     if user.is_suspended:
         abort(404)
-    return render_template("accounts/profile.html", user=user)
+    posts = [] if user.profile_hidden else recent_public_posts(user)
+    return render_template("accounts/profile.html", user=user, communities=profile_communities(current_user, user),
+                           posts=posts)

@@ -9,10 +9,22 @@ from community.content.listing import listed_items
 from community.events.services import listed_occurrences
 from community.notices.models import Notice
 from community.shops.models import Shop
+from community.text import plain_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 100
+
+
+def _text(value: str | None) -> str:
+    """Plain-text fields leave as text with no markup, whatever an older row or an import stored."""
+    return plain_text(value or "")
+
+
+def _http_url(value: str | None) -> str:
+    """Only web links: a javascript: or data: value is not passed on to whoever builds a link from it."""
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
 
 
 def _per_page() -> int:
@@ -24,9 +36,12 @@ def _common(item) -> dict:
     return {
         "id": item.id,
         "url": url_for(f"{item.KIND}s.detail", **{f"{item.KIND}_id": item.id}, _external=True),
-        "area": {"slug": item.area.slug, "name": item.area.name} if item.area else None,
-        "category": {"slug": item.category.slug, "name": item.category.name} if item.category else None,
-        "group": {"slug": item.group.slug, "name": item.group.name},
+        "area": {"slug": item.area.slug, "name": _text(item.area.name)} if item.area else None,
+        "category": {"slug": item.category.slug, "name": _text(item.category.name)} if item.category else None,
+        "group": {"slug": item.group.slug, "name": _text(item.group.name)} if item.group else None,
+        # A community meetup has no group: its community (always an open one here) is named instead.
+        "community": ({"slug": item.community.slug, "name": _text(item.community.name)}
+                      if getattr(item, "community_id", None) else None),
         "body_html": item.body_html,
         "image": url_for("main.media", name=item.image, _external=True) if item.image else None,
         "updated_at": item.updated_at.isoformat(),
@@ -50,10 +65,11 @@ def events():
     filters = parse_filters(request.args)
     page = listed_occurrences(filters, per_page=_per_page())
     items = [{
-        **_common(o.event), "title": o.event.title, "starts_at": o.starts_at.isoformat(),
+        **_common(o.event), "title": _text(o.event.title), "starts_at": o.starts_at.isoformat(),
         "ends_at": o.ends_at.isoformat(), "all_day": o.event.all_day, "rrule": o.event.rrule or None,
-        "venue_name": o.event.venue_name, "address": o.event.address, "fee": o.event.fee,
-        "capacity": o.event.capacity, "how_to_apply": o.event.how_to_apply, "contact": o.event.contact,
+        "venue_name": _text(o.event.venue_name), "address": _text(o.event.address), "fee": _text(o.event.fee),
+        "capacity": o.event.capacity, "how_to_apply": _text(o.event.how_to_apply),
+        "contact": _text(o.event.contact),
     } for o in page.items]
     return jsonify(_page(page, items, "api.events", filters))
 
@@ -63,9 +79,10 @@ def shops():
     filters = parse_filters(request.args)
     page = listed_items(Shop, filters, per_page=_per_page())
     items = [{
-        **_common(s), "name": s.name, "kind": s.kind, "address": s.address, "latitude": s.latitude,
-        "longitude": s.longitude, "opening_hours": s.opening_hours, "holidays": s.holidays, "phone": s.phone,
-        "website": s.website, "barrier_free": s.barrier_free, "tags": s.tags or [],
+        **_common(s), "name": _text(s.name), "kind": s.kind, "address": _text(s.address), "latitude": s.latitude,
+        "longitude": s.longitude, "opening_hours": _text(s.opening_hours), "holidays": _text(s.holidays),
+        "phone": _text(s.phone), "website": _http_url(s.website), "barrier_free": _text(s.barrier_free),
+        "tags": [_text(tag) for tag in s.tags or []],
         "last_confirmed": s.last_confirmed.isoformat() if s.last_confirmed else None,
     } for s in page.items]
     return jsonify(_page(page, items, "api.shops", filters))
@@ -76,7 +93,7 @@ def notices():
     filters = parse_filters(request.args)
     page = listed_items(Notice, filters, per_page=_per_page(), order=(Notice.published_at.desc(), Notice.id.desc()))
     items = [{
-        **_common(n), "title": n.title,
+        **_common(n), "title": _text(n.title),
         "published_at": n.published_at.isoformat() if n.published_at else None,
         "publish_until": n.publish_until.isoformat() if n.publish_until else None,
     } for n in page.items]

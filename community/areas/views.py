@@ -18,8 +18,11 @@ def index():
 def detail(slug: str):
     area = area_by_slug(slug) or abort(404)
     children = [node for node in _find_node(area_tree(), area.id)]
+    from community.moderation.curation import featured_for
+
     sections = front_page_sections(ListingFilters(area=area))
-    return render_template("areas/detail.html", area=area, trail=ancestors(area), children=children, **sections)
+    return render_template("areas/detail.html", area=area, trail=ancestors(area), children=children,
+                           featured=featured_for(area), **sections)
 
 
 @bp.route("/categories/<slug>")

@@ -107,7 +107,10 @@ class ItemEditing:
         }.get(item.status, _("下書きとして保存しました。"))
 
     def _load_or_404(self, item_id: int):
-        return self.load(item_id) or abort(404)
+        item = self.load(item_id)
+        if item is None or getattr(item, "community_id", None):
+            abort(404)  # a community meetup is edited from its community's pages
+        return item
 
     def _chosen_group(self) -> Group | None:
         slug = request.args.get("group")

@@ -14,6 +14,9 @@ from community.timeutil import day_end, day_start, now_utc, today_local
 
 WHEN_CHOICES = ("upcoming", "today", "weekend", "month", "past")
 MAX_PAGE = 10_000
+# Dates outside these bounds are refused as input: they mean nothing here, and the day arithmetic on
+# them (the local midnight in UTC, the day after) would overflow at year 1 and year 9999.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass
@@ -51,8 +54,10 @@ def parse_filters(args) -> ListingFilters:
             filters.errors.append(_("指定された分野が見つかりません。すべての分野を表示しています。"))
     page = args.get("page", "1")
     filters.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
-    when = args.get("when", "upcoming")
+    when = args.get("when") or "upcoming"
     filters.when = when if when in WHEN_CHOICES else "upcoming"
+    if when not in WHEN_CHOICES and when != "range":  # "range" comes with from/to, handled below
+        filters.errors.append(_("期間の指定が正しくありません。これからのイベントを表示しています。"))
     if args.get("from") or args.get("to"):
         start, end = _parse_date(args.get("from")), _parse_date(args.get("to"))
         if (args.get("from") and start is None) or (args.get("to") and end is None):
@@ -68,9 +73,10 @@ def _parse_date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         return None
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
 
 
 def apply_place_and_topic(query, model, filters: ListingFilters):

@@ -59,12 +59,12 @@ def save_item(model, fields: tuple[str, ...], item, group, data: dict, actor, pu
 
 def front_page_sections(filters: ListingFilters, size: int = 6) -> dict:
     """Upcoming events, new notices and recently updated shops: three queries whatever the data."""
-    from community.events.services import listed_occurrences
+    from community.events.services import upcoming_occurrences
     from community.notices.models import Notice
     from community.shops.models import Shop
 
     upcoming = ListingFilters(area=filters.area, category=filters.category)
-    events = listed_occurrences(upcoming, per_page=size).items
+    events = upcoming_occurrences(upcoming, size)
     notices = db.session.scalars(public_items_query(Notice, filters, order=(Notice.published_at.desc(),
                                                                              Notice.id.desc())).limit(size)).all()
     shops = db.session.scalars(public_items_query(Shop, filters).limit(size)).all()

@@ -24,6 +24,12 @@ class PublishableMixin(TimestampMixin):
 
     KIND: str = ""
 
+    @declared_attr.directive
+    def __table_args__(cls):
+        # Listings filter on status and sort by date: one index serves both, so a page of the
+        # newest items is read in order instead of sorting every published row.
+        return (Index(f"ix_{cls.__tablename__}_listing", "status", "updated_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(12), default=Status.DRAFT, index=True)
     body: Mapped[str] = mapped_column(Text, default="")          # Markdown as written

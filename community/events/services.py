@@ -55,27 +55,38 @@ def occurrence_starts(event: Event) -> list[datetime]:
     return starts or [event.starts_at]
 
 
-def listed_occurrences(filters: ListingFilters, now: datetime | None = None, per_page: int = 20):
-    """A page of public event dates for the filters, soonest first (a past view: latest first)."""
+def occurrences_query(filters: ListingFilters, now: datetime | None = None):
+    """Public event dates for the filters, soonest first (a past view: latest first)."""
     start, end = event_window(filters, now)
+    past = filters.when == "past"
     query = (
         select(EventOccurrence)
         .join(EventOccurrence.event)
         .options(contains_eager(EventOccurrence.event).joinedload(Event.area),
                  contains_eager(EventOccurrence.event).joinedload(Event.category),
-                 contains_eager(EventOccurrence.event).joinedload(Event.group))
+                 contains_eager(EventOccurrence.event).joinedload(Event.group),
+                 contains_eager(EventOccurrence.event).joinedload(Event.community))
         .where(policy.public_clause(Event))
     )
     if start is not None:
         query = query.where(EventOccurrence.ends_at > start)
     if end is not None:
-        query = query.where(EventOccurrence.starts_at < end)
+        # "Past" means over: an event still running is not listed as ended.
+        query = query.where(EventOccurrence.ends_at <= end if past else EventOccurrence.starts_at < end)
     query = apply_place_and_topic(query, Event, filters)
-    if filters.when == "past":
-        query = query.order_by(EventOccurrence.starts_at.desc(), EventOccurrence.id.desc())
-    else:
-        query = query.order_by(EventOccurrence.starts_at, EventOccurrence.id)
-    return db.paginate(query, page=filters.page, per_page=per_page, error_out=False)
+    if past:
+        return query.order_by(EventOccurrence.starts_at.desc(), EventOccurrence.id.desc())
+    return query.order_by(EventOccurrence.starts_at, EventOccurrence.id)
+
+
+def listed_occurrences(filters: ListingFilters, now: datetime | None = None, per_page: int = 20):
+    """A page of public event dates (with the total, for the pager)."""
+    return db.paginate(occurrences_query(filters, now), page=filters.page, per_page=per_page, error_out=False)
+
+
+def upcoming_occurrences(filters: ListingFilters, limit: int) -> list[EventOccurrence]:
+    """The next few public event dates, without counting them all (home and area pages)."""
+    return list(db.session.scalars(occurrences_query(filters).limit(limit)))
 
 
 def occurrences_between(start: datetime, end: datetime, filters: ListingFilters) -> list[EventOccurrence]:
@@ -91,7 +102,8 @@ def occurrences_between(start: datetime, end: datetime, filters: ListingFilters)
 
 def load_event(event_id: int) -> Event | None:
     return db.session.scalar(
-        select(Event).options(joinedload(Event.group), joinedload(Event.area), joinedload(Event.category))
+        select(Event).options(joinedload(Event.group), joinedload(Event.area), joinedload(Event.category),
+                              joinedload(Event.community))
         .where(Event.id == event_id)
     )
 

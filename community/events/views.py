@@ -46,6 +46,8 @@ def month():
     try:
         year = int(request.args.get("year", today.year))
         month = int(request.args.get("month", today.month))
+        if not 1900 <= year <= 2200:
+            raise ValueError("year out of range")  # and the previous/next links stay valid dates
         first = date(year, month, 1)
     except ValueError:
         first = today.replace(day=1)

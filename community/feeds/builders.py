@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from feedgen.feed import FeedGenerator
 from flask import current_app, request, url_for
-from icalendar import Calendar
+from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
 from community.timeutil import TOKYO, now_utc
@@ -46,7 +46,7 @@ def calendar_document(name: str, events) -> bytes:
     for event in events:
         vevent = VEvent()
         vevent.add("uid", f"event-{event.id}@{host}")
-        vevent.add("summary", event.title)
+        vevent.add("summary", _plain(event.title))
         vevent.add("dtstamp", event.updated_at)
         vevent.add("last-modified", event.updated_at)
         if event.all_day:
@@ -56,8 +56,8 @@ def calendar_document(name: str, events) -> bytes:
             vevent.add("dtstart", event.starts_at.astimezone(TOKYO))
             vevent.add("dtend", event.ends_at.astimezone(TOKYO))
         if event.rrule:
-            vevent.add("rrule", _rrule_dict(event.rrule))
-        location = " ".join(part for part in (event.venue_name, event.address) if part)
+            vevent.add("rrule", _recurrence(event))
+        location = " ".join(_plain(part) for part in (event.venue_name, event.address) if part)
         if location:
             vevent.add("location", location)
         vevent.add("description", _plain(event.body))
@@ -67,11 +67,17 @@ def calendar_document(name: str, events) -> bytes:
     return calendar.to_ical()
 
 
-def _rrule_dict(rule: str) -> dict:
-    return {key.lower(): value for key, value in (part.split("=", 1) for part in rule.split(";") if "=" in part)}
+def _recurrence(event) -> vRecur:
+    """The stored RRULE, typed (UNTIL as a UTC time; a date for an all-day event, as RFC 5545 asks)."""
+    rule = vRecur.from_ical(event.rrule)
+    if event.all_day and rule.get("UNTIL"):
+        rule["UNTIL"] = [until.astimezone(TOKYO).date() if isinstance(until, datetime) else until
+                         for until in rule["UNTIL"]]
+    return rule
 
 
-def _plain(markdown_source: str) -> str:
+def _plain(source: str) -> str:
+    """Calendar apps may render DESCRIPTION or LOCATION as HTML: every value goes in as tag-free text."""
     from community.text import plain_text
 
-    return plain_text(markdown_source or "")[:2000]
+    return plain_text(source or "")[:2000]

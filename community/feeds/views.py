@@ -20,15 +20,23 @@ from community.text import plain_text
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
-ICS_LIMIT = 500
+ICS_LIMIT = 200  # icalendar spends ~3 ms an event; calendar apps refetch often
 ATOM = "application/atom+xml; charset=utf-8"
 ICS = "text/calendar; charset=utf-8"
 
 
 def _entry(item, title: str, summary: str = "") -> dict:
+    # Atom text constructs are text: whatever markup a stored plain-text field holds is stripped here.
     return {"link": url_for(f"{item.KIND}s.detail", **{f"{item.KIND}_id": item.id}, _external=True),
-            "title": title, "updated": item.updated_at, "summary": summary, "html": item.body_html,
-            "author": item.group.name}
+            "title": plain_text(title), "updated": item.updated_at, "summary": plain_text(summary),
+            "html": item.body_html, "author": plain_text(_publisher(item))}
+
+
+def _publisher(item) -> str:
+    """The group, or for a community meetup its community, marked as such."""
+    if getattr(item, "community_id", None):
+        return _("%(name)s（コミュニティの集まり）", name=item.community.name)
+    return item.group.name
 
 
 @bp.route("/events.atom")
@@ -38,10 +46,16 @@ def events_atom():
     page = listed_occurrences(filters, per_page=FEED_SIZE)
     from community.templating import event_span
 
-    entries = [_entry(o.event, o.event.title, event_span(o.starts_at, o.ends_at, o.event.all_day))
-               for o in page.items]
+    # One entry per event, at its next date: an Atom id names one entry, and a weekly event would
+    # otherwise fill the feed with copies of itself.
+    seen: set[int] = set()
+    entries = []
+    for o in page.items:
+        if o.event.id not in seen:
+            seen.add(o.event.id)
+            entries.append(_entry(o.event, o.event.title, event_span(o.starts_at, o.ends_at, o.event.all_day)))
     body = atom_feed(_("イベント"), request.url, url_for("events.index", **filters.args(), _external=True), entries)
-    return Response(body, mimetype=ATOM)
+    return Response(body, content_type=ATOM)
 
 
 @bp.route("/shops.atom")
@@ -50,7 +64,7 @@ def shops_atom():
     shops = db.session.scalars(public_items_query(Shop, filters).limit(FEED_SIZE))
     entries = [_entry(s, s.name, s.address) for s in shops]
     body = atom_feed(_("お店・施設"), request.url, url_for("shops.index", **filters.args(), _external=True), entries)
-    return Response(body, mimetype=ATOM)
+    return Response(body, content_type=ATOM)
 
 
 @bp.route("/notices.atom")
@@ -60,7 +74,7 @@ def notices_atom():
                                                                              Notice.id.desc())).limit(FEED_SIZE))
     entries = [_entry(n, n.title, plain_text(n.body)[:200]) for n in notices]
     body = atom_feed(_("お知らせ"), request.url, url_for("notices.index", **filters.args(), _external=True), entries)
-    return Response(body, mimetype=ATOM)
+    return Response(body, content_type=ATOM)
 
 
 @bp.route("/events.ics")
@@ -71,11 +85,13 @@ def events_ics():
     if start is not None:
         dates = dates.where(EventOccurrence.ends_at > start)
     if end is not None:
-        dates = dates.where(EventOccurrence.starts_at < end)
+        # As on /events: "past" means over, so an event still running is not in it.
+        over = filters.when == "past"
+        dates = dates.where(EventOccurrence.ends_at <= end if over else EventOccurrence.starts_at < end)
     query = public_items_query(Event, filters, order=(Event.starts_at, Event.id)).where(Event.id.in_(dates))
     events = db.session.scalars(query.limit(ICS_LIMIT)).unique()
     body = calendar_document(_("さがみはら地域ポータル イベント"), events)
-    return Response(body, mimetype=ICS, headers={"Content-Disposition": 'inline; filename="events.ics"'})
+    return Response(body, content_type=ICS, headers={"Content-Disposition": 'inline; filename="events.ics"'})
 
 
 @bp.route("/events/<int:event_id>.ics")
@@ -84,4 +100,5 @@ def event_ics(event_id: int):
     if event is None or not policy.is_public_item(event):
         abort(404)  # feeds are public documents: only public items, whoever asks
     body = calendar_document(event.title, [event])
-    return Response(body, mimetype=ICS, headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})
+    return Response(body, content_type=ICS,
+                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})

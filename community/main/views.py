@@ -21,13 +21,16 @@ MEDIA_NAME = re.compile(r"(thumb-)?[A-Za-z0-9_-]{22}\.(jpg|png|webp)")
 
 @bp.route("/")
 def home():
+    from community.moderation.curation import featured_for, published_collections
+
     sections = front_page_sections(ListingFilters())
-    return render_template("main/home.html", areas=area_tree(), categories=ordered_categories(), **sections)
+    return render_template("main/home.html", areas=area_tree(), categories=ordered_categories(),
+                           featured=featured_for(), collections=published_collections(), **sections)
 
 
 @bp.route("/healthz")
 def healthz():
-    checks = {"database": _database_ok()}
+    checks = {"database": _database_ok(), "search": _search_ok()}
     healthy = all(checks.values())
     return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
 
@@ -49,6 +52,15 @@ def media(name: str):
     response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=ONE_YEAR)
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
+
+
+def _search_ok() -> bool:
+    from community.search import get_index
+
+    try:
+        return bool(get_index(current_app.config["SEARCH_INDEX_DIR"]).healthy())
+    except Exception:  # a broken index is the answer, not an error page
+        return False
 
 
 @bp.route("/preferences/language", methods=["POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.content.models import PublishableMixin
@@ -15,6 +15,8 @@ from community.extensions import db
 
 class Notice(PublishableMixin, db.Model):
     __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_listing", "status", "updated_at"),
+                      Index("ix_notices_published", "status", "published_at"))
     KIND = "notice"
 
     title: Mapped[str] = mapped_column(String(200))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from community.db import utcnow
@@ -33,3 +34,43 @@ def mark_read(user_id: int, notification_id: int | None = None) -> None:
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     db.session.execute(query.values(read_at=utcnow()))
+
+
+# --- what a notification says ------------------------------------------------------------------
+
+SENTENCES = {
+    "board_reply": _l("あなたの伝言板の投稿「%(thread_title)s」に返信がありました"),
+    "topic_reply": _l("コミュニティ「%(community_name)s」のトピック「%(topic_title)s」に返信がありました"),
+    "join_request": _l("%(user_name)sさんがコミュニティ「%(community_name)s」への参加を希望しています"),
+    "join_approved": _l("コミュニティ「%(community_name)s」への参加が承認されました"),
+    "meetup_changed": _l("参加予定の集まり「%(event_title)s」の内容が変更されました"),
+    "meetup_cancelled": _l("参加予定の集まり「%(event_title)s」は中止になりました"),
+    "waitlist_promoted": _l("キャンセル待ちをしていた「%(event_title)s」に参加できるようになりました"),
+    "moderation_hidden": _l("あなたの投稿「%(item_title)s」は非表示になりました。理由: %(reason)s"),
+    "moderation_restored": _l("あなたの投稿「%(item_title)s」は再び表示されるようになりました"),
+    "moderation_approved": _l("あなたの投稿「%(item_title)s」は確認が済み、公開されました"),
+}
+GENERIC_SENTENCE = _l("新しい通知があります")
+
+
+class _Blanks(dict):
+    """Formatting data where a missing value reads as an empty string instead of failing."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def sentence_for(notification: Notification) -> str:
+    """The notification as one sentence in the reader's language (plain text: templates escape it)."""
+    template = SENTENCES.get(notification.kind)
+    if template is None:
+        return str(GENERIC_SENTENCE)
+    data = notification.data if isinstance(notification.data, dict) else {}
+    return str(template) % _Blanks(data)
+
+
+def unread_count_for(user) -> int:
+    """The header counter: one COUNT for a signed-in member, nothing for a visitor."""
+    from community.policy import is_signed_in
+
+    return unread_count(user.id) if is_signed_in(user) else 0

@@ -6,14 +6,14 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from community.areas.models import Area, Category
 from community.content import services as content
 from community.content.models import Status
 from community.db import utcnow
-from community.events.models import Event
-from community.events.services import EVENT_FIELDS, expand_occurrences
+from community.events.models import Event, EventOccurrence
+from community.events.services import EVENT_FIELDS, occurrence_starts
 from community.extensions import db
 from community.opendata.records import EventRecord, FacilityRecord
 from community.shops.models import Shop, ShopKind
@@ -41,6 +41,11 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)
 
 
+# Sagamihara (141500) and its three wards. A row another city published is not matched against our
+# area names: 浜松市中央区 is not 相模原市中央区, and 浜松市南区 is not our 南区.
+HOME_CODES = frozenset({"141500", "141518", "141526", "141534"})
+
+
 class AreaMatcher:
     """Finds the most specific area named in a hint or an address (districts before wards)."""
 
@@ -49,6 +54,12 @@ class AreaMatcher:
         order = {"district": 0, "ward": 1, "city": 2}
         self.areas = sorted(areas, key=lambda a: (order.get(a.level, 3), -len(a.name)))
         self.fallback = fallback
+
+    def match_record(self, record, *texts: str) -> Area:
+        """The area for a record: matched from its texts when the city that published it is ours."""
+        if record.local_gov_code and record.local_gov_code not in HOME_CODES:
+            return self.fallback
+        return self.match(*texts)
 
     def match(self, *texts: str) -> Area:
         for area in self.areas:
@@ -78,6 +89,11 @@ def _source_key(prefix: str, code: str, source_id: str, *fallback: str) -> str:
     return f"{prefix}:{code or '-'}:h{digest}"
 
 
+def _changes(item, fields: tuple[str, ...], data: dict) -> bool:
+    """Whether a re-imported row says anything new (an unchanged row leaves no version behind)."""
+    return item.body != data["body"] or any(getattr(item, name) != data[name] for name in fields if name in data)
+
+
 def _existing(model, keys: list[str]) -> dict:
     found = {}
     for start in range(0, len(keys), 500):
@@ -85,6 +101,19 @@ def _existing(model, keys: list[str]) -> dict:
         found.update({item.source_key: item for item in db.session.scalars(
             select(model).where(model.source_key.in_(chunk)))})
     return found
+
+
+# Columns stored as plain text: a city's file is outside input like any form, so markup is stripped on
+# the way in (the body is Markdown and is cleaned by set_body).
+_TEXT_FIELDS = ("title", "name", "name_kana", "time_note", "venue_name", "address", "fee", "how_to_apply",
+                "contact", "organizer", "opening_hours", "phone", "barrier_free")
+
+
+def _as_plain_text(data: dict) -> dict:
+    for key in _TEXT_FIELDS:
+        if isinstance(data.get(key), str):
+            data[key] = plain_text(data[key]).strip()
+    return data
 
 
 def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatcher) -> dict:
@@ -100,9 +129,9 @@ def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatc
     access = f"アクセス: {record.access}" if record.access else ""
     body = "\n\n".join(part for part in (record.summary, record.description, access, record.note) if part)
     contact = " ".join(part for part in (record.contact_name, record.contact_phone) if part)
-    area = areas.match(record.area_hint, record.address, record.venue_name)
+    area = areas.match_record(record, record.area_hint, record.address, record.venue_name)
     category = categories.match(record.category_hint, " ".join(record.keywords), record.title)
-    return {
+    return _as_plain_text({
         "title": record.title[:200], "body": body, "starts_at": starts, "ends_at": ends, "all_day": all_day,
         "time_note": record.time_note[:300], "rrule": "", "venue_name": record.venue_name[:200],
         "address": " ".join(p for p in (record.address, record.building) if p)[:300],
@@ -110,7 +139,7 @@ def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatc
         "capacity": record.capacity, "how_to_apply": record.how_to_apply, "apply_deadline": record.apply_deadline,
         "contact": contact[:300], "organizer": record.organizer[:200], "url": record.url[:500],
         "area_id": area.id, "category_id": category.id if category else None,
-    }
+    })
 
 
 def import_events(records: list[EventRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
@@ -120,6 +149,7 @@ def import_events(records: list[EventRecord], group, areas: AreaMatcher, progres
     keyed = [(_source_key("opendata-event", r.local_gov_code, r.source_id, r.title, str(r.start_date),
                           r.venue_name), r) for r in records]
     existing = _existing(Event, [key for key, _ in keyed])
+    touched: dict[str, Event] = {}
     now = utcnow()
     for key, record in keyed:
         data = event_data(record, areas, categories)
@@ -130,17 +160,30 @@ def import_events(records: list[EventRecord], group, areas: AreaMatcher, progres
             existing[key] = event
             summary.created += 1
         else:
-            content.record_version(event, None)
             summary.updated += 1
+            if event.id is not None and _changes(event, EVENT_FIELDS, data):
+                content.record_version(event, None)  # keep what the row said before this import changed it
         for name in EVENT_FIELDS:
             if name in data:
                 setattr(event, name, data[name])
-        content.set_body(event, data["body"])
-        db.session.flush()
-        expand_occurrences(event)
+        if event.body != data["body"] or not event.body_html:
+            content.set_body(event, data["body"])  # unchanged bodies (a re-import) are not rendered again
+        touched[key] = event
         if progress:
             progress(1)
+    db.session.flush()  # once for the batch: the new events get their ids
+    _replace_occurrences(list(touched.values()))
     return summary
+
+
+def _replace_occurrences(events: list[Event]) -> None:
+    """expand_occurrences for a whole batch: one DELETE and one multi-row INSERT, not two statements an event."""
+    if not events:
+        return
+    db.session.execute(delete(EventOccurrence).where(EventOccurrence.event_id.in_([e.id for e in events])))
+    rows = [{"event_id": event.id, "starts_at": start, "ends_at": start + (event.ends_at - event.starts_at)}
+            for event in events for start in occurrence_starts(event)]
+    db.session.execute(EventOccurrence.__table__.insert(), rows)
 
 
 def facility_data(record: FacilityRecord, areas: AreaMatcher, categories: CategoryMatcher) -> dict:
@@ -151,18 +194,17 @@ def facility_data(record: FacilityRecord, areas: AreaMatcher, categories: Catego
         hours = f"{record.open_days} {hours}".strip()
     if record.hours_note:
         hours = f"{hours} {record.hours_note}".strip()
-    area = areas.match(record.area_hint, record.address)
+    area = areas.match_record(record, record.area_hint, record.address)
     body = "\n\n".join(p for p in (record.description, record.note) if p)
-    return {
+    category = categories.match(record.name, record.description)
+    return _as_plain_text({
         "name": record.name[:200], "name_kana": record.name_kana[:200], "kind": ShopKind.FACILITY,
         "address": " ".join(p for p in (record.address, record.building) if p)[:300],
         "latitude": record.latitude, "longitude": record.longitude, "opening_hours": hours[:300],
         "phone": record.phone[:40], "website": record.url[:500], "barrier_free": "\n".join(record.barrier_free),
         "tags": [], "last_confirmed": to_local(utcnow()).date(), "area_id": area.id,
-        "category_id": (categories.match(record.name, record.description).id
-                        if categories.match(record.name, record.description) else None),
-        "body": body,
-    }
+        "category_id": category.id if category else None, "body": body,
+    })
 
 
 def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
@@ -181,12 +223,14 @@ def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, 
             existing[key] = shop
             summary.created += 1
         else:
-            content.record_version(shop, None)
             summary.updated += 1
+            if shop.id is not None and _changes(shop, SHOP_FIELDS, data):
+                content.record_version(shop, None)
         for name in SHOP_FIELDS:
             if name in data:
                 setattr(shop, name, data[name])
-        content.set_body(shop, data["body"])
+        if shop.body != data["body"] or not shop.body_html:
+            content.set_body(shop, data["body"])
         if progress:
             progress(1)
     db.session.flush()
@@ -194,6 +238,18 @@ def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, 
 
 
 # --- export -------------------------------------------------------------------------------
+
+PORTAL_CODE = "141500"  # the publisher code the exports carry (the writer's default)
+
+
+def _export_id(item, prefix: str) -> str:
+    """The ID column. A row that came from Sagamihara's own file keeps that file's ID, so importing the
+    export again updates it; anything else gets an ID of the portal's own ("portal-12"), which no city's
+    NO / ID looks like: the portal's numbers must never land on the keys of rows imported from a file."""
+    head = f"{prefix}:{PORTAL_CODE}:"
+    if item.source_key and item.source_key.startswith(head):
+        return item.source_key[len(head):]
+    return f"portal-{item.id}"
 
 
 def event_record(event: Event) -> EventRecord:
@@ -203,7 +259,7 @@ def event_record(event: Event) -> EventRecord:
         title=event.title, start_date=starts.date(), end_date=last_day if last_day != starts.date() else None,
         start_time=None if event.all_day else starts.time().replace(tzinfo=None),
         end_time=None if event.all_day else ends.time().replace(tzinfo=None), all_day=event.all_day,
-        source_id=str(event.id), description=plain_text(event.body), time_note=event.time_note,
+        source_id=_export_id(event, "opendata-event"), description=plain_text(event.body), time_note=event.time_note,
         fee_amount=event.fee_amount, fee_text=event.fee, contact_name=event.contact, organizer=event.organizer or
         event.group.name, venue_name=event.venue_name, address=event.address, latitude=event.latitude,
         longitude=event.longitude, capacity=event.capacity, apply_deadline=event.apply_deadline,
@@ -214,7 +270,7 @@ def event_record(event: Event) -> EventRecord:
 
 def facility_record(shop: Shop) -> FacilityRecord:
     return FacilityRecord(
-        name=shop.name, address=shop.address, source_id=str(shop.id), name_kana=shop.name_kana,
+        name=shop.name, address=shop.address, source_id=_export_id(shop, "opendata-facility"), name_kana=shop.name_kana,
         latitude=shop.latitude, longitude=shop.longitude, phone=shop.phone, organization=shop.group.name,
         hours_note=" ".join(p for p in (shop.opening_hours, shop.holidays and f"休み: {shop.holidays}") if p),
         description=plain_text(shop.body), barrier_free=[line for line in shop.barrier_free.splitlines() if line],

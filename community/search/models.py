@@ -19,5 +19,7 @@ class SearchOutbox(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_kind: Mapped[str] = mapped_column(String(20))
     item_id: Mapped[int] = mapped_column()
+    # "add" for an item created in that transaction (cheaper to index), "update" otherwise.
+    op: Mapped[str] = mapped_column(String(10), default="update")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)

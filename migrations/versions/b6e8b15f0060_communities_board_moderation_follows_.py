@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_kind', sa.String(length=20), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('op', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_outbox'))

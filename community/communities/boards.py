@@ -1,0 +1,178 @@
+"""A community's board: topics and replies, edits and soft deletes, pins and locks, read markers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from community import policy
+from community.communities.models import Community, Reply, Topic, TopicRead
+from community.communities.services import CommunityError, touch
+from community.content.models import Status
+from community.db import utcnow
+from community.extensions import db
+from community.moderation import audit
+from community.notifications.services import notify
+from community.posting import check_post, initial_status
+from community.text import render_markdown
+
+TOPICS_PER_PAGE = 20
+REPLIES_PER_PAGE = 30
+FLAGS = {"pin": ("is_pinned", True), "unpin": ("is_pinned", False), "lock": ("is_locked", True),
+         "unlock": ("is_locked", False)}
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _topics_query(community: Community, user):
+    return (select(Topic).options(joinedload(Topic.author))
+            .where(Topic.community_id == community.id, Topic.deleted_at.is_(None),
+                   policy.post_visible_clause(user, Topic))
+            .order_by(Topic.is_pinned.desc(), Topic.last_post_at.desc(), Topic.id.desc()))
+
+
+def topics_page(community: Community, user, page: int = 1, per_page: int = TOPICS_PER_PAGE):
+    return db.paginate(_topics_query(community, user), page=page, per_page=per_page, error_out=False)
+
+
+def latest_topics(community: Community, user, limit: int = 5) -> list[Topic]:
+    return list(db.session.scalars(_topics_query(community, user).limit(limit)))
+
+
+def load_topic(community: Community, topic_id: int) -> Topic | None:
+    """The topic when it belongs to this community and is not deleted."""
+    return db.session.scalar(select(Topic).options(joinedload(Topic.author)).where(
+        Topic.id == topic_id, Topic.community_id == community.id, Topic.deleted_at.is_(None)))
+
+
+def load_reply(community: Community, reply_id: int) -> Reply | None:
+    return db.session.scalar(
+        select(Reply).join(Reply.topic).options(joinedload(Reply.topic), joinedload(Reply.author))
+        .where(Reply.id == reply_id, Topic.community_id == community.id, Topic.deleted_at.is_(None)))
+
+
+def replies_page(topic: Topic, user, page: int = 1, per_page: int = REPLIES_PER_PAGE):
+    """Replies oldest first; deleted ones stay in place (shown as deleted) so the thread reads on."""
+    query = (select(Reply).options(joinedload(Reply.author))
+             .where(Reply.topic_id == topic.id, policy.post_visible_clause(user, Reply))
+             .order_by(Reply.created_at, Reply.id))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def last_page_of(topic: Topic, user, per_page: int = REPLIES_PER_PAGE) -> int:
+    page = replies_page(topic, user, 1, per_page)
+    return max(page.pages, 1)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def create_topic(community: Community, data: dict, actor) -> Topic:
+    """Raises PostRefused (abuse limits) before writing anything."""
+    title, body = data["title"].strip(), data["body"] or ""
+    check_post(actor, f"{title}\n{body}")
+    now = utcnow()
+    topic = Topic(community_id=community.id, author_id=actor.id, title=title, body=body,
+                  body_html=render_markdown(body), status=initial_status(actor), created_at=now, last_post_at=now)
+    db.session.add(topic)
+    touch(community)
+    db.session.flush()
+    mark_read(actor, topic, now)
+    return topic
+
+
+def update_topic(topic: Topic, data: dict) -> None:
+    topic.title = data["title"].strip()
+    topic.body = data["body"] or ""
+    topic.body_html = render_markdown(topic.body)
+    topic.edited_at = utcnow()
+    db.session.flush()
+
+
+def delete_topic(topic: Topic, actor) -> None:
+    """Soft: the row stays (moderation can still read it), the board no longer shows it."""
+    topic.deleted_at = utcnow()
+    if topic.author_id != actor.id:
+        audit.record(actor, "delete", topic)
+    db.session.flush()
+
+
+def set_flag(topic: Topic, action: str, actor) -> None:
+    if action not in FLAGS:
+        raise CommunityError(_("この操作はできません。"))
+    column, value = FLAGS[action]
+    setattr(topic, column, value)
+    audit.record(actor, action, topic)
+    db.session.flush()
+
+
+def create_reply(topic: Topic, body: str, actor) -> Reply:
+    if topic.is_locked:
+        raise CommunityError(_("このトピックはロックされているため、返信できません。"))
+    check_post(actor, body)
+    now = utcnow()
+    reply = Reply(topic_id=topic.id, author_id=actor.id, body=body, body_html=render_markdown(body),
+                  status=initial_status(actor), created_at=now)
+    db.session.add(reply)
+    topic.reply_count += 1
+    topic.last_post_at = now
+    touch(topic.community)
+    db.session.flush()
+    if reply.status == Status.PUBLISHED and topic.author_id != actor.id:
+        notify(topic.author_id, "topic_reply", f"{topic.link}#reply-{reply.id}",
+               community_name=topic.community.name, topic_title=topic.title, user_name=actor.display_name)
+    mark_read(actor, topic, now)
+    return reply
+
+
+def update_reply(reply: Reply, body: str) -> None:
+    reply.body = body
+    reply.body_html = render_markdown(body)
+    reply.edited_at = utcnow()
+    db.session.flush()
+
+
+def delete_reply(reply: Reply, actor) -> None:
+    reply.deleted_at = utcnow()
+    reply.topic.reply_count = max(reply.topic.reply_count - 1, 0)
+    if reply.author_id != actor.id:
+        audit.record(actor, "delete", reply)
+    db.session.flush()
+
+
+# --- "new since your last visit" ----------------------------------------------------------------
+
+
+def read_at(user, topic: Topic) -> datetime | None:
+    if not policy.is_signed_in(user):
+        return None
+    return db.session.scalar(select(TopicRead.read_at).where(TopicRead.user_id == user.id,
+                                                             TopicRead.topic_id == topic.id))
+
+
+def mark_read(user, topic: Topic, upto: datetime) -> None:
+    """Moves the user's marker forward to `upto` (never back: reading page 1 again changes nothing)."""
+    row = db.session.scalar(select(TopicRead).where(TopicRead.user_id == user.id, TopicRead.topic_id == topic.id))
+    if row is None:
+        db.session.add(TopicRead(user_id=user.id, topic_id=topic.id, read_at=upto))
+    elif row.read_at < upto:
+        row.read_at = upto
+    db.session.flush()
+
+
+def unread_topic_ids(user, topics: list[Topic], since: datetime | None) -> set[int]:
+    """Topics with posts after the member's last visit (or, never opened, after they joined)."""
+    if not policy.is_signed_in(user) or not topics:
+        return set()
+    reads = dict(db.session.execute(select(TopicRead.topic_id, TopicRead.read_at).where(
+        TopicRead.user_id == user.id, TopicRead.topic_id.in_([t.id for t in topics]))).all())
+    unread = set()
+    for topic in topics:
+        seen = reads.get(topic.id, since)
+        if seen is not None and topic.last_post_at > seen:
+            unread.add(topic.id)
+    return unread

@@ -1,0 +1,310 @@
+"""Japanese text analysis for the search index: normalisation, character bigrams, Sudachi words and readings.
+
+Three views of the same text are indexed (see ``schema.py``):
+
+* character bigrams of the NFKC-normalised, case-folded text, so that any substring of two or more
+  characters is found as a phrase of bigrams (Japanese has no spaces between words, and Whoosh's
+  StandardAnalyzer would index a whole sentence as one "word");
+* Sudachi words (SplitMode B), indexed by their ``normalized_form()`` so spelling variants meet
+  (子ども/子供/こども, かわいい/可愛い); matches here are boosted so whole-word hits rank first;
+* Sudachi readings (katakana), as bigrams over runs of adjacent words, so a hiragana query finds
+  kanji text (さがみはら -> 相模原市, こそだて -> 子育て) even when the reading crosses word
+  boundaries (はままつし -> 浜松 + 市).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import unicodedata
+from typing import NamedTuple
+
+from whoosh.analysis import Token, Tokenizer
+
+# Sudachi refuses inputs over 49,149 UTF-8 bytes; 12,000 characters stay below that even at
+# four bytes a character.
+SUDACHI_MAX_CHARS = 12_000
+
+# Half-width voiced sound marks are not "combining" characters for unicodedata, but NFKC composes
+# them with the preceding kana (ｶﾞ -> ガ), so they must be normalised together with it.
+_JOINING_MARKS = frozenset("\uff9e\uff9f\u3099\u309a")
+
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+_HIRAGANA_TO_KATAKANA.update({0x309D: 0x30FD, 0x309E: 0x30FE})
+_PROLONGED_SOUND_MARK = "\u30fc"
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalise and case-fold: full/half-width forms and letter case stop mattering."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalize_char(ch: str) -> str:
+    return normalize(ch)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """Normalise like :func:`normalize` and map each output character back to the input.
+
+    Returns ``(normalised, starts, ends)`` where the normalised character ``i`` came from
+    ``text[starts[i]:ends[i]]``. Highlighting needs this because NFKC changes lengths (ｶﾞ -> ガ,
+    ㈱ -> (株)) and the snippet must mark the stored, unnormalised text.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and (unicodedata.combining(text[j]) or text[j] in _JOINING_MARKS):
+            j += 1
+        piece = _normalize_char(text[i]) if j == i + 1 else normalize(text[i:j])
+        pieces.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return "".join(pieces), starts, ends
+
+
+def to_katakana(text: str) -> str:
+    return text.translate(_HIRAGANA_TO_KATAKANA)
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def _is_katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30ff"
+
+
+def is_hiragana_word(word: str) -> bool:
+    """True for a word written only in hiragana (ー allowed), e.g. さがみはら or らーめん."""
+    return any(_is_hiragana(ch) for ch in word) and all(
+        _is_hiragana(ch) or ch == _PROLONGED_SOUND_MARK for ch in word
+    )
+
+
+def _is_japanese(ch: str) -> bool:
+    # Hiragana, katakana, CJK ideographs (BMP block and extension A) and the iteration mark 々.
+    return (
+        "\u3041" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "々"
+    )
+
+
+def bigrams(word: str) -> list[str]:
+    """Overlapping two-character grams of a (normalised) word; the word itself if shorter."""
+    if len(word) < 2:
+        return [word] if word else []
+    return [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+class Morpheme(NamedTuple):
+    """One Sudachi word of a normalised text, with plain values copied out of Sudachi's objects."""
+
+    start: int
+    end: int
+    surface: str
+    norm: str
+    reading: str
+
+
+# --- Sudachi: one dictionary per process, one tokenizer per thread ---------------------------------
+# Loading the dictionary is the slow part. A Sudachi Tokenizer raises "already in use" when two
+# threads call it at once, so each thread (and each forked writer process) gets its own tokenizer
+# from the shared dictionary.
+
+_dictionary = None
+_dictionary_lock = threading.Lock()
+_local = threading.local()
+_SUDACHI_FIELDS = {"surface", "normalized_form", "reading_form"}
+
+
+def _sudachi():
+    global _dictionary
+    cached = getattr(_local, "tokenizer", None)
+    if cached is not None and cached[0] == os.getpid():
+        return cached[1]
+    from sudachipy import Dictionary, SplitMode
+
+    with _dictionary_lock:
+        if _dictionary is None:
+            _dictionary = Dictionary(dict="core")
+        tokenizer = _dictionary.tokenizer(mode=SplitMode.B, fields=_SUDACHI_FIELDS)
+    _local.tokenizer = (os.getpid(), tokenizer)
+    return tokenizer
+
+
+def _chunks(text: str):
+    """Split text for Sudachi's input limit, preferring line and sentence ends as cut points."""
+    offset, n = 0, len(text)
+    while n - offset > SUDACHI_MAX_CHARS:
+        window_end = offset + SUDACHI_MAX_CHARS
+        cut = max(text.rfind("\n", offset, window_end), text.rfind("。", offset, window_end))
+        cut = cut + 1 if cut > offset + SUDACHI_MAX_CHARS // 2 else window_end
+        yield offset, text[offset:cut]
+        offset = cut
+    if offset < n:
+        yield offset, text[offset:]
+
+
+# The morphological and reading fields analyse the same text one after the other; remembering the
+# last result halves the Sudachi work while indexing.
+_last_analysis: tuple[str, tuple[Morpheme, ...]] = ("", ())
+
+
+def words(text: str) -> tuple[Morpheme, ...]:
+    """Sudachi words (SplitMode B) of an already normalised text, punctuation and spaces dropped."""
+    global _last_analysis
+    last_text, last_words = _last_analysis
+    if text == last_text:
+        return last_words
+    tokenizer = _sudachi()
+    found = []
+    for offset, chunk in _chunks(text):
+        for m in tokenizer.tokenize(chunk):
+            surface = m.surface()
+            if any(ch.isalnum() for ch in surface):
+                found.append(
+                    Morpheme(
+                        offset + m.begin(),
+                        offset + m.end(),
+                        surface,
+                        normalize(m.normalized_form()),
+                        m.reading_form(),
+                    )
+                )
+    result = tuple(found)
+    _last_analysis = (text, result)
+    return result
+
+
+def _word_reading(m: Morpheme) -> str | None:
+    """Katakana reading of a Japanese word; None for words that have none (Latin, digits, unknown kanji)."""
+    if not any(_is_japanese(ch) for ch in m.surface):
+        return None
+    if m.reading and all(_is_katakana(ch) for ch in m.reading):
+        return m.reading
+    kana = to_katakana(m.surface)
+    return kana if all(_is_katakana(ch) for ch in kana) else None
+
+
+def reading_runs(text_words: tuple[Morpheme, ...]) -> list[list[tuple[Morpheme, str]]]:
+    """Group adjacent words that have readings; a run breaks at punctuation, spaces or Latin words.
+
+    Reading bigrams are generated per run, so a reading query can cross word boundaries (浜松+市)
+    but never jumps over a comma or a space.
+    """
+    runs: list[list[tuple[Morpheme, str]]] = []
+    current: list[tuple[Morpheme, str]] = []
+    for m in text_words:
+        reading = _word_reading(m)
+        if reading is None or (current and current[-1][0].end != m.start):
+            if current:
+                runs.append(current)
+            current = []
+        if reading is not None:
+            current.append((m, reading))
+    if current:
+        runs.append(current)
+    return runs
+
+
+# --- Whoosh tokenizers -------------------------------------------------------------------------------
+# They hold no state, so the schema (which Whoosh pickles into the index) stays small and picklable.
+
+
+# Bump when a tokenizer's output changes: an index built by an older version then reports that it
+# must be rebuilt (see schema.is_current) instead of silently missing documents.
+ANALYSIS_VERSION = 1
+
+
+class _JapaneseTokenizer(Tokenizer):
+    def __init__(self):
+        self.version = ANALYSIS_VERSION  # pickled with the schema into the index
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.version == getattr(other, "version", None)
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, self.version))
+
+
+class BigramTokenizer(_JapaneseTokenizer):
+    """Character bigrams at their character positions; the last character before a space or the end
+    is also emitted alone so a one-character prefix query finds it."""
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):
+        text = normalize(value)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        last = len(text) - 1
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                continue
+            # Bigrams never contain whitespace: query words never do (spaces separate words).
+            token.text = text[i : i + 2] if i < last and not text[i + 1].isspace() else ch
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = start_pos + i
+            if chars:
+                # Offsets into the normalised text; snippets use highlight.py's own mapping.
+                token.startchar = start_char + i
+                token.endchar = start_char + i + len(token.text)
+            yield token
+
+
+class MorphTokenizer(_JapaneseTokenizer):
+    """Sudachi normalized forms, one token per word."""
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, m in enumerate(words(normalize(value)), start_pos):
+            token.text = m.norm
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = m.surface
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + m.start
+                token.endchar = start_char + m.end
+            yield token
+
+
+class ReadingTokenizer(_JapaneseTokenizer):
+    """Katakana reading bigrams over runs of adjacent words; runs are separated by a position gap."""
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for run in reading_runs(words(normalize(value))):
+            reading = "".join(r for _, r in run)
+            for gram in bigrams(reading) if len(reading) > 1 else ():
+                token.text = gram
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = gram
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + run[0][0].start
+                    token.endchar = start_char + run[-1][0].end
+                yield token
+                pos += 1
+            pos += 2  # the gap keeps phrases from spanning two runs

@@ -1,0 +1,342 @@
+"""The search index on disk: writing documents, bulk rebuilds, and ranked, filtered, faceted queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index, sorting
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.filelock import try_for
+
+from .facets import SplitColumnFacet, UpcomingFirstFacet
+from .highlight import snippet_html
+from .query import build_filter, filter_docs, parse
+from .results import INDEX_ERRORS, Hit, SearchResult, SearchUnavailable
+from .schema import build_schema, document_fields, is_current, to_naive_utc
+from .searchers import SearcherPool
+
+log = logging.getLogger(__name__)
+
+# Segments written since the last merge; above this a commit merges small segments (each extra
+# segment costs every query a little, each merge costs the writer a lot).
+MAX_SEGMENTS = 8
+PROGRESS_EVERY = 500
+# How much of a ranking is kept for the following pages of the same search (10 pages of 20).
+RANKING_DEPTH = 200
+
+
+@dataclass
+class _Ranking:
+    items: list[tuple[int, Any]]  # (docnum, sort key), best first
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+class SearchIndex:
+    """A Whoosh index in one folder. Keep one instance per process (see :func:`get_index`): it holds
+    the searcher, reused by every query until another writer commits."""
+
+    def __init__(self, path: str | os.PathLike, *, lock_timeout: float = 2.0, max_segments: int = MAX_SEGMENTS):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.max_segments = max_segments
+        self._searchers = SearcherPool(self.path, self._open)
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    def open_or_create(self) -> None:
+        """Create an empty index if the folder holds none; check that an existing one opens."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        if not index.exists_in(str(self.path)):
+            index.create_in(str(self.path), build_schema())
+        if not is_current(self._open().schema):
+            raise SearchUnavailable(f"the search index at {self.path} has an old layout; rebuild it")
+
+    def _open(self):
+        if not self.path.is_dir():
+            raise SearchUnavailable(f"no search index at {self.path}")
+        try:
+            return index.open_dir(str(self.path))
+        except INDEX_ERRORS as exc:
+            raise SearchUnavailable(f"cannot open the search index at {self.path}: {exc!r}") from exc
+
+    def healthy(self) -> bool:
+        """True when the index opens and answers; for ``/healthz``."""
+        try:
+            self.doc_count()
+        except SearchUnavailable:
+            return False
+        return True
+
+    def doc_count(self) -> int:
+        with self._searchers.searching() as searcher:
+            try:
+                return searcher.doc_count()
+            except INDEX_ERRORS as exc:
+                raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def _writer(self, ix=None, **kwargs):
+        ix = ix or self._open()
+        try:
+            # Separate segment files: assembling a compound file copies every byte a second time.
+            return ix.writer(timeout=self.lock_timeout, compound=False, **kwargs)
+        except index.LockError as exc:
+            raise SearchUnavailable(f"the search index at {self.path} is locked by another writer") from exc
+        except INDEX_ERRORS as exc:
+            raise SearchUnavailable(f"cannot write the search index at {self.path}: {exc!r}") from exc
+
+    def _write(self, apply: Callable[[Any], int]) -> int:
+        writer = self._writer()
+        try:
+            count = apply(writer)
+            # merge=False: a commit never stalls on rewriting old segments; _merge_if_needed does
+            # that only once enough segments have piled up.
+            writer.commit(merge=False)
+        except INDEX_ERRORS as exc:
+            if not writer.is_closed:
+                writer.cancel()
+            raise SearchUnavailable(f"cannot write the search index at {self.path}: {exc!r}") from exc
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        self._merge_if_needed()
+        return count
+
+    def _merge_if_needed(self) -> None:
+        # The documents are committed by now: a failed merge must not make the caller write them
+        # again, so it is logged and left to the next commit.
+        try:
+            ix = self._open()
+            if len(ix._segments()) <= self.max_segments:
+                return
+            writer = self._writer(ix)
+        except SearchUnavailable:
+            return  # e.g. another writer holds the lock; it will merge on its own commit
+        try:
+            writer.commit(merge=True)
+        except INDEX_ERRORS:
+            log.warning("merging the segments of the search index at %s failed", self.path, exc_info=True)
+            if not writer.is_closed:
+                writer.cancel()
+
+    def add(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        """Index documents that are not in the index yet (use :meth:`update` for edits)."""
+        prepared = [document_fields(doc) for doc in docs]
+        if not prepared:
+            return 0
+
+        def apply(writer):
+            for fields_ in prepared:
+                writer.add_document(**fields_)
+            return len(prepared)
+
+        return self._write(apply)
+
+    def update(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        """Replace documents by key (adding those not yet indexed)."""
+        prepared = [document_fields(doc) for doc in docs]
+        if not prepared:
+            return 0
+
+        def apply(writer):
+            for fields_ in prepared:
+                writer.update_document(**fields_)
+            return len(prepared)
+
+        return self._write(apply)
+
+    def remove(self, keys: Iterable[str]) -> int:
+        """Delete documents by key; returns how many were found."""
+        keys = [str(k) for k in keys]
+        if not keys:
+            return 0
+        return self._write(lambda writer: sum(writer.delete_by_term("key", k) for k in keys))
+
+    def clear(self) -> None:
+        """Empty the index."""
+        self.rebuild(())
+
+    def rebuild(
+        self,
+        docs: Iterable[Mapping[str, Any]],
+        progress: Callable[[int], Any] | None = None,
+        procs: int = 1,
+        limitmb: int = 256,
+    ) -> int:
+        """Build a fresh index from ``docs`` beside the live one, then swap the folders.
+
+        Searches keep answering from the old index meanwhile; the old index's write lock is held so
+        that incremental writers wait (and retry later) instead of writing into the old copy.
+        ``progress(n)`` is called with the number of documents added since its last call (so a
+        ``click.progressbar``'s ``update`` fits). ``procs > 1`` analyses in that many processes.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        building = self.path.with_name(f"{self.path.name}.rebuild-{os.getpid()}")
+        retired = self.path.with_name(f"{self.path.name}.old-{os.getpid()}")
+        for leftover in (building, retired):  # from a rebuild that was killed half-way
+            shutil.rmtree(leftover, ignore_errors=True)
+        building.mkdir()
+        live_lock = self._lock_live_index()
+        try:
+            count = self._build(building, docs, progress, procs, limitmb)
+            if self.path.exists():
+                os.rename(self.path, retired)
+            os.rename(building, self.path)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        finally:
+            if live_lock is not None:
+                live_lock.release()
+        shutil.rmtree(retired, ignore_errors=True)
+        return count
+
+    def _lock_live_index(self):
+        if not self.path.is_dir():
+            return None
+        live_lock = FileStorage(str(self.path)).lock(f"{index._DEF_INDEX_NAME}_WRITELOCK")
+        if not try_for(live_lock.acquire, timeout=self.lock_timeout, delay=0.1):
+            raise SearchUnavailable(f"the search index at {self.path} is locked by another writer")
+        return live_lock
+
+    def _build(self, folder: Path, docs, progress, procs: int, limitmb: int) -> int:
+        ix = index.create_in(str(folder), build_schema())
+        if procs > 1:
+            # multisegment: each process writes its own segment. Merging them into one would
+            # funnel every posting through the parent again, which costs more than it saves.
+            writer = ix.writer(procs=procs, limitmb=limitmb, compound=False, multisegment=True, batchsize=256)
+        else:
+            writer = ix.writer(limitmb=limitmb, compound=False)
+        count = pending = 0
+        try:
+            for doc in docs:
+                writer.add_document(**document_fields(doc))
+                count += 1
+                pending += 1
+                if progress is not None and pending >= PROGRESS_EVERY:
+                    progress(pending)
+                    pending = 0
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=False)
+        if progress is not None and pending:
+            progress(pending)
+        return count
+
+    # --- searching -------------------------------------------------------------------------------
+
+    def query(
+        self,
+        q: str | None,
+        audiences: Iterable[str],
+        kind: str | Iterable[str] | None = None,
+        area: str | None = None,
+        category: str | None = None,
+        date_from: dt.date | dt.datetime | None = None,
+        date_to: dt.date | dt.datetime | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        now: dt.datetime | None = None,
+        snippets: bool = True,
+    ) -> SearchResult:
+        """Search what the user typed among the documents their audience tokens let them see.
+
+        ``sort="relevance"`` ranks upcoming events (and undated items) above past events, then by
+        score; ``sort="date"`` orders by ``updated_at``, newest first. Facet counts cover all
+        matching documents (not just this page) after every filter. ``snippets=False`` skips the
+        highlighted snippets (``snippet_html`` is then empty) for callers that only need the ranking.
+        """
+        if sort not in ("relevance", "date"):
+            raise ValueError(f"unknown sort {sort!r}")
+        page, per_page = max(1, int(page)), max(1, int(per_page))
+        empty = SearchResult(page=page, per_page=per_page)
+        parsed = parse(q)
+        audiences = list(audiences or ())
+        search_filter = build_filter(audiences, kind, area, category, date_from, date_to)
+        if parsed is None or search_filter is None:
+            return empty
+        # The default "now" is cut to the minute so that repeated requests share a cached ranking.
+        now = to_naive_utc(now or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
+        wanted = page * per_page
+        with self._searchers.searching() as searcher:
+            allowed = self._searchers.cached(
+                searcher, ("filter", repr(search_filter)), lambda: filter_docs(searcher, search_filter)
+            )
+            if allowed is None:
+                return empty
+            key = ("ranking", repr(parsed.query), repr(search_filter), sort, now)
+            ranking = self._searchers.cached(
+                searcher, key, lambda: self._rank(searcher, parsed, allowed, sort, now, max(wanted, RANKING_DEPTH))
+            )
+            if len(ranking.items) < min(wanted, ranking.total):  # a page deeper than the cached ranking
+                ranking = self._rank(searcher, parsed, allowed, sort, now, wanted)
+            page_items = ranking.items[wanted - per_page : wanted]
+            try:
+                found = [(searcher.stored_fields(docnum), sort_key) for docnum, sort_key in page_items]
+            except INDEX_ERRORS as exc:
+                raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
+        hits = [self._hit(stored, sort_key, parsed if snippets else None) for stored, sort_key in found]
+        facets = {name: dict(counts) for name, counts in ranking.facets.items()}
+        return SearchResult(hits, ranking.total, facets, page, per_page)
+
+    def _rank(self, searcher, parsed, allowed, sort: str, now: dt.datetime, depth: int) -> _Ranking:
+        """Run the query: the first ``depth`` (docnum, sort key) pairs in order, the total, the facets."""
+        if sort == "date":
+            sortedby: Any = [sorting.FieldFacet("updated_at", reverse=True), sorting.ScoreFacet()]
+        else:
+            sortedby = [UpcomingFirstFacet(now), sorting.ScoreFacet()]
+        groupedby = {"kind": sorting.FieldFacet("kind"), "area": SplitColumnFacet("area")}
+        try:
+            results = searcher.search(
+                parsed.query, filter=allowed, sortedby=sortedby, groupedby=groupedby, maptype=sorting.Count, limit=depth
+            )
+            facets = {name: dict(results.groups(name)) for name in groupedby}
+            facets["area"].pop(None, None)
+            return _Ranking(list(results.items()), len(results), facets)
+        except INDEX_ERRORS as exc:
+            # Damage inside a segment surfaces only while reading it, as any of these errors.
+            raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
+
+    @staticmethod
+    def _hit(stored: dict[str, Any], sort_key: Any, parsed) -> Hit:
+        # The sort key is (upcoming-or-date key, -score); report the score itself.
+        score = -sort_key[-1] if isinstance(sort_key, tuple) else float(sort_key or 0.0)
+        return Hit(
+            key=stored["key"],
+            kind=stored["kind"],
+            id=stored["id"],
+            title=stored["title"],
+            url=stored.get("url", ""),
+            snippet_html=snippet_html(stored.get("body", ""), parsed) if parsed else "",
+            score=score,
+        )
+
+    def close(self) -> None:
+        """Close the searcher (queries still running keep theirs until they finish)."""
+        self._searchers.close()
+
+
+_indexes: dict[Path, SearchIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def get_index(path: str | os.PathLike) -> SearchIndex:
+    """The process-wide :class:`SearchIndex` for a folder, so every request shares one searcher."""
+    key = Path(path).resolve()
+    with _indexes_lock:
+        if key not in _indexes:
+            _indexes[key] = SearchIndex(key)
+        return _indexes[key]

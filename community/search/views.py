@@ -1,0 +1,104 @@
+"""/search: one search over every kind of content, through the same policy as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from community import policy
+from community.areas.services import area_by_slug, area_tree, category_by_slug, ordered_categories
+from community.extensions import db
+from community.search import SearchUnavailable, get_index
+from community.search.documents import INDEXED_KINDS
+
+bp = Blueprint("search", __name__)
+
+PER_PAGE = 20
+MAX_QUERY = 200
+KIND_LABELS = {
+    "event": _l("イベント"), "shop": _l("お店・施設"), "notice": _l("お知らせ"), "community": _l("コミュニティ"),
+    "topic": _l("コミュニティのトピック"), "reply": _l("コミュニティの返信"), "board": _l("伝言板"),
+    "board_reply": _l("伝言板の返信"),
+}
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/search")
+def results():
+    q = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    kind = request.args.get("kind") if request.args.get("kind") in INDEXED_KINDS else None
+    area = area_by_slug(request.args.get("area"))
+    category = category_by_slug(request.args.get("category"))
+    sort = "date" if request.args.get("sort") == "date" else "relevance"
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) <= 500 else 1
+    date_from, date_to = _date(request.args.get("from")), _date(request.args.get("to"))
+    context = {"q": q, "kind": kind, "area": area, "category": category, "sort": sort, "date_from": date_from,
+               "date_to": date_to, "areas": area_tree(), "categories": ordered_categories(),
+               "kind_labels": KIND_LABELS, "result": None, "unavailable": False, "fallback": []}
+    if q:
+        try:
+            result = get_index(current_app.config["SEARCH_INDEX_DIR"]).query(
+                q, audiences=policy.audiences_of(current_user), kind=kind, area=str(area.id) if area else None,
+                category=category.slug if category else None, date_from=date_from, date_to=date_to, sort=sort,
+                page=page, per_page=PER_PAGE)
+            result.hits = _still_visible(result.hits)
+            context["result"] = result
+            context["area_names"] = _area_names(result.facets.get("area", {}))
+        except SearchUnavailable:
+            current_app.logger.warning("search index unavailable; answering from the database")
+            context["unavailable"] = True
+            context["fallback"] = _database_fallback(q)
+    return render_template("search/results.html", **context)
+
+
+def _still_visible(hits):
+    """Belt and braces: events, shops and notices are checked against the database policy too
+    (a notice's publishing window passes without any write that would re-index it)."""
+    from community.items import KINDS
+
+    checked = {}
+    for kind in ("event", "shop", "notice"):
+        ids = [h.id for h in hits if h.kind == kind]
+        if ids:
+            model = KINDS[kind].model
+            checked[kind] = set(db.session.scalars(select(model.id).where(
+                model.id.in_(ids), policy.visible_clause(current_user, model))))
+    return [h for h in hits if h.kind not in checked or h.id in checked[h.kind]]
+
+
+def _area_names(counts: dict) -> dict:
+    from community.areas.models import Area
+
+    ids = [int(i) for i in counts if str(i).isdigit()]
+    if not ids:
+        return {}
+    return {str(a.id): a.name for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
+
+
+def _database_fallback(q: str, limit: int = 30) -> list[tuple[str, object]]:
+    """While the index is down: a slower substring search over public events, shops and notices."""
+    from community.content.listing import public_items_query
+    from community.events.models import Event
+    from community.notices.models import Notice
+    from community.shops.models import Shop
+
+    pattern = f"%{q.replace('%', '').replace('_', '')}%"
+    found = []
+    for kind, model, title in (("event", Event, Event.title), ("shop", Shop, Shop.name), ("notice", Notice,
+                                                                                           Notice.title)):
+        query = public_items_query(model).where(or_(title.like(pattern), model.body.like(pattern))).limit(limit)
+        found += [(kind, item) for item in db.session.scalars(query)]
+    return found
+
+

@@ -1,0 +1,170 @@
+"""/search through the outbox: found within the request's commit, gone when hidden, private kept private."""
+
+import shutil
+
+from sqlalchemy import func, select
+
+
+def _search(client, q, **args):
+    return client.get("/search", query_string={"q": q, **args}).get_data(as_text=True)
+
+
+def test_published_event_is_found_in_japanese(client, editor, make_item):
+    make_item("event", editor.group, title="相模大野 こども夏まつり", body="盆踊りと金魚すくい")
+    page = _search(client, "夏まつり")
+    assert "相模大野 こども夏まつり" in page
+    assert "1 件見つかりました" in page
+    assert "相模大野 こども夏まつり" in _search(client, "金魚")  # body text
+
+
+def test_draft_pending_and_hidden_items_are_not_found_by_visitors(client, app, editor, make_item, make_user,
+                                                                  make_group, login):
+    make_item("event", editor.group, title="下書きの催し", publish=False)
+    unverified = make_group(owner=make_user(), verified=False)
+    make_item("event", unverified, title="確認待ちの催し")
+    assert "下書きの催し" not in _search(client, "催し")
+    assert "確認待ちの催し" not in _search(client, "催し")
+    login(editor)
+    assert "下書きの催し" in _search(client, "催し")  # the group's own editor finds its draft
+
+
+def test_hidden_item_disappears_and_comes_back(client, app, editor, make_item):
+    from community.content.models import Status
+    from community.events.models import Event
+    from community.extensions import db
+
+    event = make_item("event", editor.group, title="消える予定のイベント")
+    assert "消える予定のイベント" in _search(client, "消える予定")
+    with app.app_context():
+        db.session.get(Event, event.id).status = Status.HIDDEN
+        db.session.commit()
+    assert "消える予定のイベント" not in _search(client, "消える予定")
+    with app.app_context():
+        db.session.get(Event, event.id).status = Status.PUBLISHED
+        db.session.commit()
+    assert "消える予定のイベント" in _search(client, "消える予定")
+
+
+def test_withdrawn_event_disappears(client, login, editor, make_item):
+    event = make_item("event", editor.group, title="取り下げるイベント")
+    login(editor)
+    client.post(f"/events/{event.id}/withdraw")
+    client.post("/logout")
+    assert "取り下げるイベント" not in _search(client, "取り下げる")
+
+
+def test_closed_community_topic_is_found_by_members_only(client, app, login, make_user):
+    from community.communities.models import Community, CommunityMembership, Topic
+    from community.extensions import db
+
+    insider, outsider = make_user(), make_user()
+    with app.app_context():
+        closed = Community(slug="secret-circle", name="ひみつの会", is_closed=True)
+        db.session.add(closed)
+        db.session.flush()
+        db.session.add(CommunityMembership(community_id=closed.id, user_id=insider.id, role="admin"))
+        db.session.add(Topic(community_id=closed.id, author_id=insider.id, title="内緒の相談ごと", body="会員だけの話"))
+        db.session.commit()
+    assert "内緒の相談ごと" not in _search(client, "内緒")
+    login(outsider)
+    assert "内緒の相談ごと" not in _search(client, "内緒")
+    login(insider)
+    assert "内緒の相談ごと" in _search(client, "内緒")
+
+
+def test_opening_a_closed_community_reindexes_its_topics(client, app, make_user):
+    from community.communities.models import Community, Topic
+    from community.extensions import db
+
+    author = make_user()
+    with app.app_context():
+        community = Community(slug="soon-open", name="これから公開の会", is_closed=True)
+        db.session.add(community)
+        db.session.flush()
+        db.session.add(Topic(community_id=community.id, author_id=author.id, title="公開前の話題"))
+        db.session.commit()
+        assert "公開前の話題" not in _search(client, "公開前")
+        community.is_closed = False
+        db.session.commit()
+    assert "公開前の話題" in _search(client, "公開前")
+
+
+def test_query_syntax_and_empty_queries_are_harmless(client, editor, make_item):
+    make_item("event", editor.group, title="AND OR NOT テスト")
+    for q in ['"', "*", ":", "(", "AND", 'title:"x', "))((", "　"]:
+        response = client.get("/search", query_string={"q": q})
+        assert response.status_code == 200
+    assert "ひらがなでも漢字でも検索できます" in _search(client, "")
+
+
+def test_filters_kind_and_area(client, editor, make_item):
+    make_item("event", editor.group, title="橋本の防災訓練", area="hashimoto")
+    make_item("notice", editor.group, title="東林の防災訓練のお知らせ", area="torin")
+    page = _search(client, "防災訓練", area="midori")
+    assert "橋本の防災訓練" in page and "東林の防災訓練のお知らせ" not in page
+    page = _search(client, "防災訓練", kind="notice")
+    assert "東林の防災訓練のお知らせ" in page and "橋本の防災訓練" not in page
+
+
+def test_missing_index_keeps_pages_working_and_reindex_restores(client, app, runner, editor, make_item):
+    make_item("event", editor.group, title="索引が消えても探せる催し")
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    page = _search(client, "索引が消えても")
+    assert "検索は一時的に利用できません" in page
+    assert "索引が消えても探せる催し" in page  # the database fallback
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/events").status_code == 200
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/healthz").status_code == 200
+    assert "1 件見つかりました" in _search(client, "索引が消えても")
+
+
+def test_failed_drain_keeps_the_outbox_rows_for_the_next_try(client, app, editor, make_item, monkeypatch):
+    from community.extensions import db
+    from community.search import SearchIndex, SearchUnavailable
+    from community.search.indexing import drain
+    from community.search.models import SearchOutbox
+
+    def broken(self, docs):
+        raise SearchUnavailable("disk full")
+
+    monkeypatch.setattr(SearchIndex, "add", broken)
+    make_item("event", editor.group, title="あとで索引されるイベント")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
+    assert "あとで索引されるイベント" not in _search(client, "あとで索引")
+    monkeypatch.undo()
+    drain(app)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
+    assert "あとで索引されるイベント" in _search(client, "あとで索引")
+
+
+def test_rolled_back_changes_are_not_indexed(client, app, editor):
+    from community.events.models import Event
+    from community.extensions import db
+    from community.search.models import SearchOutbox
+    from community.timeutil import now_utc
+
+    with app.app_context():
+        db.session.add(Event(title="取り消された催し", group_id=editor.group.id, area_id=1, status="published",
+                             starts_at=now_utc(), ends_at=now_utc()))
+        db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
+    assert "取り消された催し" not in _search(client, "取り消された")
+
+
+def test_index_worker_once_drains(app, runner, editor, make_item, monkeypatch):
+    from community.extensions import db
+    from community.search.models import SearchOutbox
+
+    app.extensions.pop("search_indexer")  # as when SEARCH_INLINE_DRAIN is off: a worker process drains
+    make_item("event", editor.group, title="ワーカーが索引する催し")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
+    result = runner.invoke(args=["index-worker", "--once"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0

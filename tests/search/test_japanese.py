@@ -1,0 +1,137 @@
+"""Japanese analysis seen through the public API: index a few documents, query them."""
+
+import pytest
+
+from .conftest import keys
+
+
+def test_any_substring_of_two_or_more_characters_is_found(index, make_doc):
+    index.add([make_doc("浜松市楽器博物館の休館について", "設備改修工事のため休館します。")])
+    for query in ("器博", "楽器博物館", "休館について", "工事のため休", "松市"):
+        assert index.query(query, ["public"]).total == 1, query
+    # The same characters out of order are not a phrase of the text.
+    assert index.query("博物楽器", ["public"]).total == 0
+    assert index.query("休館工事", ["public"]).total == 0
+
+
+def test_kyoto_ranks_above_tokyo_to(index, make_doc):
+    tokyo = make_doc("東京都の美術館めぐり", "東京都内の美術館を歩きます。")
+    kyoto = make_doc("古都の寺めぐり", "京都の寺を歩きます。")
+    index.add([tokyo, kyoto])
+    result = index.query("京都", ["public"])
+    # 東京都 contains the characters 京都, so both match; the whole word 京都 ranks first.
+    assert keys(result) == [kyoto["key"], tokyo["key"]]
+
+
+@pytest.mark.parametrize("query", ["子ども", "子供", "こども"])
+def test_spelling_variants_of_kodomo_find_each_other(index, make_doc, query):
+    docs = [make_doc("子どもの広場", ""), make_doc("子供の広場", ""), make_doc("こどもの広場", "")]
+    index.add(docs)
+    assert sorted(keys(index.query(query, ["public"]))) == sorted(d["key"] for d in docs)
+
+
+def test_kawaii_in_kana_and_kanji(index, make_doc):
+    kana, kanji = make_doc("かわいい雑貨の店", ""), make_doc("可愛い雑貨の店", "")
+    index.add([kana, kanji])
+    assert sorted(keys(index.query("可愛い", ["public"]))) == sorted([kana["key"], kanji["key"]])
+    assert sorted(keys(index.query("かわいい", ["public"]))) == sorted([kana["key"], kanji["key"]])
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [("さがみはら", "相模原市のお知らせ"), ("こそだて", "子育てサロンのご案内"), ("はしもと", "橋本駅前の清掃")],
+)
+def test_hiragana_reading_finds_kanji(index, make_doc, query, title):
+    wanted = make_doc(title, "")
+    index.add([wanted, make_doc("図書館の休館日", "")])
+    assert keys(index.query(query, ["public"])) == [wanted["key"]]
+
+
+def test_width_and_case_do_not_matter(index, make_doc):
+    half = make_doc("ｺﾝｻｰﾄのお知らせ", "ＮＰＯ法人が主催")
+    full = make_doc("コンサート", "npo forum")
+    index.add([half, full])
+    both = sorted([half["key"], full["key"]])
+    for query in ("コンサート", "ｺﾝｻｰﾄ", "ＮＰＯ", "npo", "NPO"):
+        assert sorted(keys(index.query(query, ["public"]))) == both, query
+
+
+def test_one_character_query_uses_a_prefix(index, make_doc):
+    docs = [
+        make_doc("猫カフェ", ""),  # at the start of a word
+        make_doc("黒い猫", ""),  # as the very last character
+        make_doc("猫", ""),  # alone
+        make_doc("迷い 猫 を探しています", ""),  # between spaces
+    ]
+    index.add([*docs, make_doc("犬の散歩", "")])
+    assert sorted(keys(index.query("猫", ["public"]))) == sorted(d["key"] for d in docs)
+    assert index.query("駅", ["public"]).total == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "*", ":", "(", ")", "AND", "OR", "NOT", "title:猫", "(猫", '"猫', "猫*", "猫 OR", "NOT 猫", "\\", "?", "~2"],
+)
+def test_query_syntax_is_plain_text_and_never_raises(index, make_doc, query):
+    index.add([make_doc("猫の譲渡会", "")])
+    index.query(query, ["public"])  # must not raise
+
+
+def test_syntax_characters_are_searched_literally(index, make_doc):
+    literal = make_doc("セール: 50% OFF", '"AND" と (OR) の説明 c++')
+    index.add([literal, make_doc("セールのお知らせ", "")])
+    for query in ("セール:", '"and"', "(or)", "c++", "and", "50%"):
+        assert keys(index.query(query, ["public"])) == [literal["key"]], query
+
+
+def test_space_separated_words_are_all_required(index, make_doc):
+    both = make_doc("京都の寺", "紅葉の季節")
+    index.add([both, make_doc("京都の駅", ""), make_doc("紅葉狩り", "")])
+    assert keys(index.query("京都 紅葉", ["public"])) == [both["key"]]
+    assert keys(index.query("京都\u3000紅葉", ["public"])) == [both["key"]]  # full-width space
+    assert index.query("京都 海", ["public"]).total == 0
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\u3000", None])
+def test_empty_query_gives_no_results(index, make_doc, query):
+    index.add([make_doc("京都", "")])
+    result = index.query(query, ["public"])
+    assert (result.total, result.hits) == (0, [])
+
+
+def test_snippet_marks_matches_and_escapes_everything_else(index, make_doc):
+    doc = make_doc("注意", "<script>alert(1)</script> 子猫の里親募集 & <b>譲渡会</b>")
+    index.add([doc])
+    snippet = index.query("子猫", ["public"]).hits[0].snippet_html
+    assert "<mark>子猫</mark>" in snippet
+    assert "&lt;script&gt;" in snippet and "&amp;" in snippet
+    assert "<script" not in snippet and "<b>" not in snippet
+
+
+def test_snippet_marks_the_stored_text_behind_normalisation(index, make_doc):
+    doc = make_doc("案内", "ﾃﾞｨｽﾞﾆｰ映画の上映会とＮＰＯ説明")
+    index.add([doc])
+    snippet = index.query("ディズニー npo", ["public"]).hits[0].snippet_html
+    assert "<mark>ﾃﾞｨｽﾞﾆｰ</mark>" in snippet and "<mark>ＮＰＯ</mark>" in snippet
+
+
+def test_snippet_marks_reading_and_variant_matches(index, make_doc):
+    index.add([make_doc("案内", "子育て相談と子供の広場")])
+    assert "<mark>子育て</mark>" in index.query("こそだて", ["public"]).hits[0].snippet_html
+    assert "<mark>子供</mark>" in index.query("子ども", ["public"]).hits[0].snippet_html
+
+
+def test_long_body_snippet_is_a_short_fragment(index, make_doc):
+    body = "前置きの文章です。" * 200 + "ここに目的の語句があります。" + "後書きの文章です。" * 200
+    index.add([make_doc("長文", body)])
+    snippet = index.query("目的の語句", ["public"]).hits[0].snippet_html
+    assert "<mark>目的の語句</mark>" in snippet
+    assert len(snippet) < 400
+
+
+def test_very_long_text_is_analysed_in_pieces(index, make_doc):
+    # Sudachi refuses more than 49,149 bytes at once; words past that point must still be indexed.
+    body = "地域の行事をお知らせします。\n" * 1200 + "最後に子育て相談の案内です。"  # 54,000 bytes
+    index.add([make_doc("長いお知らせ", body)])
+    assert index.query("こそだて", ["public"]).total == 1
+    assert index.query("子育て相談", ["public"]).total == 1
