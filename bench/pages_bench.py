@@ -39,11 +39,10 @@ def main(argv=None) -> int:
     instance = args.instance or Path(tempfile.mkdtemp(prefix="community-bench-"))
     app = create_app({"INSTANCE_PATH": str(instance), "SEARCH_INLINE_DRAIN": False})
     with app.app_context():
-        from community.cli import prepare_instance
-        from community.demo import seed_synthetic
-
         from sqlalchemy import select
 
+        from community.cli import prepare_instance
+        from community.demo import seed_synthetic
         from community.events.models import Event
         from community.extensions import db
 

@@ -57,20 +57,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.accounts.views import bp as accounts_bp
     from community.api.views import bp as api_bp
     from community.areas.views import bp as areas_bp
+    from community.board.views import bp as board_bp
+    from community.communities.views import bp as communities_bp
     from community.events.views import bp as events_bp
     from community.feeds.views import bp as feeds_bp
     from community.groups.views import bp as groups_bp
     from community.main.views import bp as main_bp
-    from community.notices.views import bp as notices_bp
-    from community.opendata.views import bp as opendata_bp
-    from community.shops.views import bp as shops_bp
-
-    from community.search.views import bp as search_bp
-    from community.board.views import bp as board_bp
-    from community.communities.views import bp as communities_bp
     from community.me.views import bp as me_bp
     from community.moderation.views import bp as moderation_bp
+    from community.notices.views import bp as notices_bp
     from community.notifications.views import bp as notifications_bp
+    from community.opendata.views import bp as opendata_bp
+    from community.search.views import bp as search_bp
+    from community.shops.views import bp as shops_bp
     from community.signage.views import bp as signage_bp
 
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,

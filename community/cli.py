@@ -24,8 +24,8 @@ def main():
 
 
 def register_commands(app) -> None:
-    from community.opendata.cli import COMMANDS as OPENDATA_COMMANDS
     from community.me.cli import COMMANDS as ME_COMMANDS
+    from community.opendata.cli import COMMANDS as OPENDATA_COMMANDS
     from community.search.cli import COMMANDS as SEARCH_COMMANDS
 
     for command in (init_db, serve, create_admin, seed, backup, restore, *OPENDATA_COMMANDS, *SEARCH_COMMANDS,

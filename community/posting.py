@@ -58,11 +58,10 @@ def check_post(user, text: str) -> None:
         raise PostRefused(_("短い時間に多くの投稿がありました。しばらく時間をおいてから投稿してください。"))
     if text.strip() and any(_fingerprint(body) == _fingerprint(text) for body in recent):
         raise PostRefused(_("同じ内容がすでに投稿されています。"))
-    account_age = now - user.created_at
-    if account_age < timedelta(days=config.get("NEW_ACCOUNT_DAYS", 7)):
-        if len(LINK_RE.findall(text)) > config.get("NEW_ACCOUNT_MAX_LINKS", 2):
-            raise PostRefused(_("登録したばかりのアカウントでは、1回の投稿に含められるリンクは%(n)d個までです。",
-                                n=config.get("NEW_ACCOUNT_MAX_LINKS", 2)))
+    new_account = now - user.created_at < timedelta(days=config.get("NEW_ACCOUNT_DAYS", 7))
+    if new_account and len(LINK_RE.findall(text)) > config.get("NEW_ACCOUNT_MAX_LINKS", 2):
+        raise PostRefused(_("登録したばかりのアカウントでは、1回の投稿に含められるリンクは%(n)d個までです。",
+                            n=config.get("NEW_ACCOUNT_MAX_LINKS", 2)))
 
 
 def initial_status(user) -> Status:

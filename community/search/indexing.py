@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, event, inspect, insert, select, update
+from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from community.db import utcnow
