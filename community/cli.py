@@ -84,6 +84,7 @@ def serve(port: int, host: str, workers: int, demo: bool):
 
         logins = seed_demo()
         _print_logins(logins)
+        _index_now()
     from community.extensions import db
 
     db.session.remove()
@@ -132,10 +133,18 @@ def seed(demo: bool, synthetic: int):
         from community.demo import seed_demo
 
         _print_logins(seed_demo())
+        _index_now()
     if synthetic:
         from community.demo import seed_synthetic
 
         seed_synthetic(synthetic)
+
+
+def _index_now() -> None:
+    """Drains the search outbox before the command ends, so what it wrote is searchable at once."""
+    from community.search.indexing import drain
+
+    drain(current_app._get_current_object(), wait=True)
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:

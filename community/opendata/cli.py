@@ -47,6 +47,11 @@ def _run_import(path: Path, group_slug: str, read, write, label: str) -> None:
             db.session.commit()
             created, updated = created + summary.created, updated + summary.updated
     click.echo(f"新規 {created} 件、更新 {updated} 件、エラー {len(result.errors)} 件")
+    from flask import current_app
+
+    from community.search.indexing import drain
+
+    drain(current_app._get_current_object(), wait=True)  # searchable before the command returns
 
 
 @click.command("import-events")

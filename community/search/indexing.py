@@ -153,8 +153,11 @@ def drain_once(index_dir: str) -> int:
     return len(rows)
 
 
-def drain(app: Flask) -> int:
-    """Drains the outbox until it is empty; one drainer per index folder at a time (a file lock)."""
+def drain(app: Flask, wait: bool = False) -> int:
+    """Drains the outbox until it is empty; one drainer per index folder at a time (a file lock).
+
+    With wait, it waits for another drainer to finish and then drains what is left (commands that
+    must leave everything searchable before they exit)."""
     index_dir = app.config["SEARCH_INDEX_DIR"]
     lock_path = Path(index_dir).with_name(Path(index_dir).name + ".drain.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,7 +165,7 @@ def drain(app: Flask) -> int:
     # A request context (with no request behind it) lets url_for build the documents' links.
     with app.test_request_context("/"), open(lock_path, "w") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return 0  # another process is draining and will see these rows too
         try:
@@ -224,7 +227,9 @@ class Indexer:
 def init_app(app: Flask) -> None:
     """SEARCH_INLINE_DRAIN=False leaves draining to `community index-worker` processes."""
     if app.config.get("SEARCH_INLINE_DRAIN", True):
-        app.extensions["search_indexer"] = Indexer(app)
+        indexer = app.extensions["search_indexer"] = Indexer(app)
+        if not indexer.sync and not app.testing:
+            indexer.wake()  # picks up what an earlier process left in the outbox
 
 
 def _current_indexer() -> Indexer | None:
