@@ -1,4 +1,4 @@
-"""Turn what a user typed into Whoosh queries, and the caller's filters into a filter query.
+"""Turn what a user typed into a Whoosh query, and the caller's filters into the documents allowed.
 
 User input never goes through Whoosh's query parser: quotes, ``*``, ``:``, brackets and the words
 AND/OR/NOT are plain text to look for, so no input can raise a syntax error. Words separated by
@@ -32,10 +32,9 @@ class ParsedQuery:
     readings: list[str] = field(default_factory=list)
 
 
-def _phrase(fieldname: str, terms: list[str], boost: float = 1.0) -> wq.Query:
-    if len(terms) == 1:
-        return wq.Term(fieldname, terms[0], boost=boost)
-    return wq.Phrase(fieldname, terms, boost=boost)
+def _phrase(fieldname: str, terms: list[str]) -> wq.Query:
+    # Field boosts (schema.py) weigh the clauses; a one-term phrase is just a term.
+    return wq.Term(fieldname, terms[0]) if len(terms) == 1 else wq.Phrase(fieldname, terms)
 
 
 def _word_query(word: str, parsed: ParsedQuery) -> wq.Query:

@@ -7,13 +7,17 @@ here). Without /usr/bin/chromium the tests are skipped locally and fail when CI=
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+from community import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,9 +57,9 @@ class _QuietRequestHandler(WSGIRequestHandler):
             super().log_request(code, size)
 
 
-@pytest.fixture
-def live_server(app):
-    """The test app on http://127.0.0.1:<free port>, threaded, for the length of one test."""
+@contextlib.contextmanager
+def serving(app):
+    """Serves the app on http://127.0.0.1:<free port>, threaded, while the block runs."""
     # Port 0: the OS picks a free port.
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
     thread = threading.Thread(
@@ -68,6 +72,60 @@ def live_server(app):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on http://127.0.0.1:<free port>, threaded, for the length of one test."""
+    with serving(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_app(template_database, tmp_path_factory):
+    """An app with its own database copy shared by every test of one module, for pages that only read:
+    the module builds its data once. Built the way tests/conftest.py's `app` fixture builds one."""
+    from tests.conftest import CSRFClient, _base_config, _empty_postgres, _SharedBytecodeCache
+
+    instance = tmp_path_factory.mktemp("module-instance")
+    config = _base_config(instance)
+    if "sqlite" in template_database:
+        shutil.copy(template_database["sqlite"], instance / "community.sqlite")
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = template_database["postgres"]
+    app = create_app(config)
+    app.test_client_class = CSRFClient
+    app.jinja_env.bytecode_cache = _SharedBytecodeCache()
+    with app.app_context():
+        if "postgres" in template_database:
+            _empty_postgres()
+        from community.search import get_index
+
+        get_index(app.config["SEARCH_INDEX_DIR"]).open_or_create()
+    yield app
+    with app.app_context():
+        from community.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_live_server(module_app):
+    with serving(module_app) as server:
+        yield server
+
+
+def session_cookie(app, user) -> dict:
+    """The session cookie of `user` signed in (through the session, as conftest's `login` does), for
+    BrowserContext.add_cookies once a url is added."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None, "the test client holds no session cookie"
+    return {"name": cookie.key, "value": cookie.value}
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +171,22 @@ def sign_in(app, login, context, live_server):
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return do
+
+
+@pytest.fixture
+def new_context(browser, live_server, app):
+    """new_context(user=None) -> another browser profile on the live server (closed after the test), signed in
+    as `user` when one is given: for stories with several people at once, each in their own browser."""
+    made = []
+
+    def make(user=None):
+        context = browser.new_context(base_url=live_server.url, locale="ja-JP")
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        made.append(context)
+        if user is not None:
+            context.add_cookies([{**session_cookie(app, user), "url": live_server.url}])
+        return context
+
+    yield make
+    for context in made:
+        context.close()

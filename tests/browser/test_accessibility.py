@@ -1,7 +1,10 @@
 """WCAG 2.1 A/AA checks with axe-core on every page in PAGES, in a real browser.
 
-Add new pages to PAGES: a plain path for a page a visitor sees as it loads, or a Visit for one that
-needs a signed-in member or something done on the page first (see the Visit fields).
+The site (tests/browser/site_data.py) is built once for the module: something of every kind, so that
+lists, detail pages, forms, queues and my page all show real content. Add a page to PAGES as a plain
+path for a page a visitor sees as it loads, or as a Visit: a path with {names} filled from the site's
+ids, who looks at it, what the person does first, the status the first GET must answer and what must
+be on the page (so that the check runs on the state the entry names, not on an empty or error page).
 """
 
 from __future__ import annotations
@@ -14,30 +17,40 @@ from importlib import resources
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, session_cookie
+from tests.browser.site_data import build_site
+
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
-GROUP_SLUG = "sagamihara-kosodate-net"
 MAX_NODES_SHOWN = 20
 
 
 @dataclass(frozen=True)
 class Visit:
-    path: str
+    path: str  # may hold {names} from Site.ids: "/events/{event}"
     name: str = ""
-    as_member: bool = False  # signed in as the member who owns the test group
+    as_: str | None = None  # None: a visitor; else a key of Site.users (owner, editor, member, supporter, admin)
     then: Callable[[Page], None] | None = None  # what the person does on the page before the check
     status: int = 200  # what the first GET must answer
+    shows: str = ""  # a selector that must be visible: the page is in the state this entry is about
 
     @property
     def id(self) -> str:
-        return self.name or self.path
+        name = self.name or self.path
+        return f"{name} ({self.as_})" if self.as_ else name
 
 
 def submit_empty_login(page: Page) -> None:
     page.get_by_role("button", name="ログイン", exact=True).click()
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page.locator("[aria-invalid=true]")).to_have_count(2)
+
+
+def submit_empty_form(page: Page) -> None:
+    """Sends the page's main form empty: the page comes back with its error messages."""
+    page.locator("main form:has(button[type=submit]) button[type=submit]").last.click()
+    expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
 
 
 def switch_to_english(page: Page) -> None:
@@ -50,22 +63,135 @@ def choose_text_size_xlarge(page: Page) -> None:
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xlarge\b"))
 
 
+def signage_next_slide(page: Page) -> None:
+    before = page.locator("#signage-slides").get_attribute("data-current-slide")
+    page.evaluate("() => window.signage.next()")
+    expect(page.locator("#signage-slides")).not_to_have_attribute("data-current-slide", before or "0")
+
+
 PAGES: list[str | Visit] = [
+    # Public pages
     "/",
     "/areas",
     "/areas/minami",
+    Visit("/areas/hashimoto", name="area page with an urgent banner", shows=".urgent-banner"),
     "/categories/kosodate",
     "/groups",
     "/login",
     "/register",
     "/password-reset",
-    Visit(f"/groups/{GROUP_SLUG}", name="group page (owner)", as_member=True),
-    Visit("/groups/new", as_member=True),
-    Visit("/settings", as_member=True),
+    Visit("/password-reset/{reset}", name="choose a new password", shows="input[type=password]"),
+    Visit("/events", shows="main >> text=親子で遊ぼう 子育てひろば"),
+    Visit("/events/{event}", shows="text=子育てひろば"),
+    "/calendar",
+    Visit("/shops", shows="main >> text=子育てカフェ ひだまり"),
+    "/shops/{shop}",
+    Visit("/notices", shows="main >> text=夏休みの子育て相談会のお知らせ"),
+    "/notices/{notice}",
+    Visit("/search?q={word}", name="search with results", shows="main >> text=子育てカフェ ひだまり"),
+    Visit("/search?q=zzzz", name="search without results"),
+    Visit("/communities", shows="main >> text=橋本おやこの会"),
+    Visit("/board", shows="main >> text=小児科を探しています"),
+    Visit("/board/{thread}", name="board thread with replies", shows="main >> text=橋本駅の近くにあります。"),
+    Visit("/features", shows="main >> text=夏の子育て特集"),
+    Visit("/features/{collection}", shows="main >> text=雨でも大丈夫です。"),
+    Visit("/signage", name="signage", shows="#signage-slides .slide"),
+    Visit("/signage?area=hashimoto&seconds=10", name="signage of 橋本 with an urgent notice",
+          shows="#signage-urgent .urgent-notice", then=signage_next_slide),
+    Visit("/signage?seconds=1", name="signage with a wrong address", status=400, shows="[role=alert]"),
+    Visit("/events/999999", name="page not found", status=404),
+    Visit("/me/unsubscribe/{unsubscribe}", name="unsubscribe from mail"),
     Visit("/login", name="login with errors", then=submit_empty_login),
     Visit("/", name="home in English", then=switch_to_english),
     Visit("/", name="home at 特大", then=choose_text_size_xlarge),
+    # A group's owner and editor
+    Visit("/groups/{group}", name="group page", as_="owner"),
+    Visit("/groups/new", as_="owner"),
+    Visit("/groups/{group}/edit", as_="owner"),
+    Visit("/groups/{group}/members", as_="owner", shows="main >> text=団体 編集者"),
+    Visit("/settings", as_="owner"),
+    Visit("/events/new", name="choose a group", as_="owner", shows="main >> text=相模大野まちづくりの会"),
+    Visit("/events/new?group={group}", name="new event", as_="editor"),
+    Visit("/events/new?group={group}", name="new event with errors", as_="editor", then=submit_empty_form),
+    Visit("/events/{event}/edit", as_="owner"),
+    Visit("/events/{event}/history", as_="owner", shows="main table, main ol, main ul"),
+    Visit("/shops/new?group={group}", name="new shop", as_="editor"),
+    Visit("/shops/{shop}/edit", as_="owner"),
+    Visit("/shops/{shop}/history", as_="owner"),
+    Visit("/notices/new?group={group}", name="new notice", as_="editor"),
+    Visit("/notices/{notice}/edit", as_="owner"),
+    Visit("/notices/{notice}/history", as_="owner"),
+    Visit("/notifications", name="notifications", as_="owner", shows="main >> text=申請中 太郎"),
+    # Communities
+    Visit("/communities/{open}", name="open community", as_="member"),
+    Visit("/communities/{open}", name="open community", shows="main >> text=橋本おやこの会"),
+    Visit("/communities/{closed}", name="closed community: join request", as_="member",
+          shows="main form textarea"),
+    Visit("/communities/new", as_="member"),
+    Visit("/communities/{open}/topics", as_="member", shows="main >> text=おすすめの公園"),
+    Visit("/communities/{open}/topics/new", as_="member"),
+    Visit("/communities/{open}/topics/{topic}", name="topic with replies", as_="member",
+          shows="main >> text=児童館がおすすめです。"),
+    Visit("/communities/{open}/topics/{topic}/edit", as_="member"),
+    Visit("/communities/{open}/replies/{reply}/edit", as_="owner"),
+    Visit("/communities/{open}/meetups", as_="member", shows="main >> text=公園でピクニック"),
+    Visit("/communities/{open}/meetups/{meetup}", name="meetup: RSVP and attendees", as_="member",
+          shows="main >> text=近所 次郎"),
+    Visit("/communities/{open}/meetups/{meetup}/attendees", as_="member", shows="main >> text=近所 次郎"),
+    Visit("/communities/{open}/meetups/new", as_="owner"),
+    Visit("/communities/{open}/meetups/{meetup}/edit", as_="owner"),
+    Visit("/communities/{open}/edit", as_="owner"),
+    Visit("/communities/{open}/members", as_="owner", shows="main >> text=一般 会員"),
+    Visit("/communities/{closed}/members", name="closed community members with a request", as_="owner",
+          shows="main >> text=畑仕事が好きです。よろしくお願いします。"),
+    Visit("/users/{owner_id}", name="profile", as_="member", shows="main >> text=相模 花子"),
+    # The message board
+    Visit("/board/new", as_="member"),
+    Visit("/board/new", name="new board post with errors", as_="member", then=submit_empty_form),
+    Visit("/board/{thread}/edit", as_="member"),
+    Visit("/board/replies/{board_reply}/edit", as_="owner"),
+    # My page
+    Visit("/me", as_="member"),
+    Visit("/me/following", as_="member", shows="main >> text=さがみはら子育てネット"),
+    Visit("/me/bookmarks", as_="member", shows="main >> text=子育てカフェ ひだまり"),
+    Visit("/me/posts", as_="member", shows="main >> text=小児科を探しています"),
+    Visit("/me/settings", as_="member"),
+    Visit("/notifications", name="notifications", as_="member", shows="main >> text=おすすめの公園"),
+    Visit("/report/event/{event}", name="report an event", as_="member"),
+    Visit("/moderation/review-request/board/{hidden_thread}", name="ask for a review of a hidden post",
+          as_="member", shows="main >> text=個人情報が含まれていたため"),
+    Visit("/moderation", name="forbidden page", as_="member", status=403),
+    # Supporters
+    Visit("/moderation", name="review queue", as_="supporter", shows="main >> text=橋本駅前の朝市"),
+    Visit("/moderation/item/event/{reported}", name="reported item", as_="supporter",
+          shows="main >> text=日付が違うようです。"),
+    Visit("/moderation/dashboard", as_="supporter"),
+    Visit("/moderation/features", as_="supporter", shows="main >> text=夏のおすすめ"),
+    Visit("/moderation/collections", as_="supporter", shows="main >> text=夏の子育て特集"),
+    Visit("/moderation/collections/new", as_="supporter"),
+    Visit("/moderation/collections/{collection_id}", name="edit a collection", as_="supporter"),
+    Visit("/moderation/groups", as_="supporter", shows="main >> text=相模大野まちづくりの会"),
+    Visit("/moderation/users/{member_id}", name="an account", as_="supporter"),
+    # Admins
+    Visit("/moderation/audit", as_="admin", shows="main >> text=個人情報が含まれていたため"),
+    Visit("/admin", as_="admin"),
+    Visit("/admin/supporters", as_="admin", shows="main >> text=サポーター 桜"),
+    Visit("/admin/users", as_="admin"),
+    Visit("/admin/areas", as_="admin"),
+    Visit("/admin/areas/{area_id}", name="edit an area", as_="admin"),
+    Visit("/admin/categories", as_="admin"),
+    Visit("/admin/categories/{category_id}", name="edit a category", as_="admin"),
+    Visit("/admin/urgent", as_="admin", shows="main >> text=大雨による避難指示"),
 ]
+
+# GET endpoints that are not pages a person reads: feeds, files, JSON, redirects.
+NOT_PAGES = {
+    "static", "main.media", "main.healthz", "api.events", "api.shops", "api.notices",
+    "feeds.events_atom", "feeds.events_ics", "feeds.event_ics", "feeds.shops_atom", "feeds.notices_atom",
+    "me.feed_atom", "me.feed_ics", "opendata.export_events", "opendata.export_facilities",
+    "moderation.audit_csv", "signage.data",
+    "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page
+}
 
 _VISITS = [entry if isinstance(entry, Visit) else Visit(entry) for entry in PAGES]
 
@@ -78,7 +204,8 @@ def _axe_source() -> str:
 def run_axe(page: Page) -> dict:
     # page.evaluate runs outside the page's CSP (script-src 'self'), which stays in force for the site.
     page.evaluate(_axe_source())
-    return page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return page.evaluate("tags => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}})",
+                         list(WCAG_TAGS))
 
 
 def wcag_violations(results: dict) -> list[dict]:
@@ -98,34 +225,94 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="module")
+def site(module_app, password_hash):
+    return build_site(module_app, password_hash)
+
+
+@pytest.fixture(scope="module")
+def cookies(module_app, module_live_server, site):
+    """The session cookie of each person in the site, made once."""
+    return {key: {**session_cookie(module_app, user), "url": module_live_server.url}
+            for key, user in site.users.items()}
+
+
+@pytest.fixture(scope="module")
+def profiles(browser, module_live_server, cookies):
+    """profiles(role or None, fresh=False) -> a browser profile signed in as that person of the site: one per
+    person for the module (a context costs more than a page), or a new one for a visit that changes settings."""
+    shared: dict = {}
+    made = []
+
+    def profile(role: str | None, fresh: bool = False):
+        if not fresh and role in shared:
+            return shared[role]
+        context = browser.new_context(base_url=module_live_server.url, locale="ja-JP")
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        made.append(context)
+        if role:
+            context.add_cookies([cookies[role]])
+        if not fresh:
+            shared[role] = context
+        return context
+
+    yield profile
+    for context in made:
+        context.close()
+
+
 @pytest.fixture
-def site(make_user, make_group):
-    """What the pages show: a member who owns one verified group with a description."""
-    owner = make_user("member", email="owner@example.jp", name="相模 花子")
-    make_group(
-        owner=owner,
-        slug=GROUP_SLUG,
-        name="さがみはら子育てネット",
-        area="minami",
-        description="南区の子育てサークルです。",
-        description_html="<p>南区の<strong>子育てサークル</strong>です。</p>",
-        contact="kosodate@example.jp",
-        website="https://example.jp/kosodate",
-    )
-    return owner
+def page_as(profiles):
+    """page_as(role, fresh) -> a new page in that person's profile, closed after the test."""
+    pages = []
+
+    def open_page(role: str | None, fresh: bool = False) -> Page:
+        pages.append(profiles(role, fresh).new_page())
+        return pages[-1]
+
+    yield open_page
+    for page in pages:
+        page.close()
 
 
 @pytest.mark.parametrize("visit", _VISITS, ids=[visit.id for visit in _VISITS])
-def test_page_has_no_wcag_violations(visit: Visit, page: Page, site, sign_in):
-    if visit.as_member:
-        sign_in(site)
-    response = page.goto(visit.path)
-    assert response is not None and response.status == visit.status, f"GET {visit.path}"
-    if visit.as_member:
+def test_page_has_no_wcag_violations(visit: Visit, page_as, site):
+    page = page_as(visit.as_, fresh=visit.then is not None)  # what the person does may change their settings
+    path = visit.path.format(**site.ids)
+    response = page.goto(path)
+    assert response is not None and response.status == visit.status, f"GET {path}"
+    if visit.as_:
         expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+    if visit.shows:
+        expect(page.locator(visit.shows).first).to_be_visible()
     if visit.then:
         visit.then(page)
     results = run_axe(page)
     assert results["passes"], "axe checked nothing: is the page empty?"
     violations = wcag_violations(results)
     assert not violations, f"{visit.id} ({page.url}):\n{describe(violations)}"
+
+
+def test_the_check_finds_a_violation(page_as):
+    """The harness itself can fail: a login page whose labels are taken away has violations."""
+    page = page_as(None)
+    page.goto("/login")
+    page.evaluate("() => document.querySelectorAll('main label').forEach(label => label.remove())")
+    assert "label" in {violation["id"] for violation in wcag_violations(run_axe(page))}
+
+
+def test_every_page_kind_is_checked(module_app):
+    """A new GET page that nobody added to PAGES fails here, so the list keeps up with the site."""
+    checked = set()
+    adapter = module_app.url_map.bind("localhost")
+    for visit in _VISITS:
+        path = visit.path.split("?")[0].replace("{word}", "x")
+        path = re.sub(r"\{[a-z_]+\}", "1", path)
+        try:
+            endpoint, _ = adapter.match(path, method="GET")
+        except Exception:  # noqa: BLE001 - a 404 path (the not-found page) matches nothing
+            continue
+        checked.add(endpoint)
+    pages = {rule.endpoint for rule in module_app.url_map.iter_rules()
+             if "GET" in rule.methods and rule.endpoint not in NOT_PAGES}
+    assert pages - checked == set()

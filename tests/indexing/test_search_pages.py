@@ -168,3 +168,16 @@ def test_index_worker_once_drains(app, runner, editor, make_item, monkeypatch):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
+
+
+def test_search_page_sql_statements_are_bounded(client, editor, make_item, count_queries):
+    for n, kind in enumerate(("event", "shop", "notice")):  # one of each: the checks are one query per kind
+        make_item(kind, editor.group, title=f"図書館まつり{n}", name=f"図書館まつり{n}")
+    with count_queries() as few:
+        client.get("/search", query_string={"q": "図書館"})
+    for n in range(25):
+        make_item(("event", "shop", "notice")[n % 3], editor.group, title=f"図書館の催し{n}", name=f"図書館の店{n}")
+    with count_queries() as many:
+        page = _search(client, "図書館")
+    assert "28 件見つかりました" in page
+    assert many.n == few.n
