@@ -78,7 +78,8 @@ class ItemEditing:
     def history(self, **kwargs):
         item = self._load_or_404(kwargs[self.id_arg])
         policy.require(policy.can_edit_item(current_user, item))
-        return render_template("content/history.html", item=item, versions=content.versions_of(item))
+        return render_template("content/history.html", item=item, versions=content.versions_of(item),
+                               labels=content.FIELD_LABELS)
 
     # -- helpers ----------------------------------------------------------------------------
 

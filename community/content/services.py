@@ -11,6 +11,20 @@ from community.db import utcnow
 from community.extensions import db
 from community.text import render_markdown
 
+from flask_babel import lazy_gettext as _l
+
+# How the history page names each column; a column not named here is not shown.
+FIELD_LABELS = {
+    "title": _l("タイトル"), "name": _l("名称"), "name_kana": _l("名称（よみがな）"), "body": _l("本文"),
+    "status": _l("状態"), "starts_at": _l("開始"), "ends_at": _l("終了"), "all_day": _l("終日"),
+    "rrule": _l("繰り返し"), "venue_name": _l("会場"), "address": _l("住所"), "fee": _l("参加費"),
+    "capacity": _l("定員"), "how_to_apply": _l("申込方法"), "contact": _l("問い合わせ先"), "url": _l("関連URL"),
+    "opening_hours": _l("営業時間・開館時間"), "holidays": _l("定休日・休館日"), "phone": _l("電話番号"),
+    "website": _l("ウェブサイト"), "barrier_free": _l("バリアフリー情報"), "tags": _l("特徴"),
+    "last_confirmed": _l("情報の最終確認日"), "publish_from": _l("掲載開始日"), "publish_until": _l("掲載終了日"),
+    "image_alt": _l("画像の説明（代替テキスト）"),
+}
+
 # Columns that say nothing about what the group wrote: left out of the history.
 _SKIP = {"id", "created_at", "updated_at", "body_html"}
 

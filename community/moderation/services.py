@@ -141,7 +141,9 @@ def _insert_once(table, **values) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return db.session.execute(insert(table).values(**values).on_conflict_do_nothing()).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports -1 as the row count of INSERT … ON CONFLICT.
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return db.session.execute(statement).first() is not None
 
 
 def submit_report(reporter, item, reason: str, note: str = "") -> bool:

@@ -119,7 +119,8 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
         boards.create_reply(topic, "ありがとうございます！", member)
         meetup = meetups.create_meetup(open_one, {
             "title": "公園でピクニック", "starts_at": now_utc() + timedelta(days=5),
-            "ends_at": now_utc() + timedelta(days=5, hours=2), "venue_name": "橋本公園", "address": "相模原市緑区橋本2-2",
+            "ends_at": now_utc() + timedelta(days=5, hours=2), "venue_name": "橋本公園",
+            "address": "相模原市緑区橋本2-2",
             "area_id": hashimoto.id, "capacity": 10, "body": "お弁当を持って集まりましょう。"}, owner)
         meetups.answer(meetup, member, "going")
         meetups.answer(meetup, neighbour, "maybe")

@@ -135,3 +135,10 @@ def test_very_long_text_is_analysed_in_pieces(index, make_doc):
     index.add([make_doc("長いお知らせ", body)])
     assert index.query("こそだて", ["public"]).total == 1
     assert index.query("子育て相談", ["public"]).total == 1
+
+
+def test_phrases_of_repeated_characters(index, make_doc):
+    three, broken = make_doc("わははは大笑い", ""), make_doc("はは はは", "")
+    index.add([three, broken])
+    assert keys(index.query("ははは", ["public"])) == [three["key"]]
+    assert sorted(keys(index.query("はは", ["public"]))) == sorted([three["key"], broken["key"]])
