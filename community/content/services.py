@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from community.content.models import ContentVersion, Status
 from community.db import utcnow
 from community.extensions import db
 from community.text import render_markdown
-
-from flask_babel import lazy_gettext as _l
 
 # How the history page names each column; a column not named here is not shown.
 FIELD_LABELS = {
