@@ -1,5 +1,7 @@
 """The WSGI entry point for gunicorn: `gunicorn community.wsgi:app`."""
 
 from community import create_app
+from community.search import indexing
 
 app = create_app()
+indexing.start(app)

@@ -227,9 +227,15 @@ class Indexer:
 def init_app(app: Flask) -> None:
     """SEARCH_INLINE_DRAIN=False leaves draining to `community index-worker` processes."""
     if app.config.get("SEARCH_INLINE_DRAIN", True):
-        indexer = app.extensions["search_indexer"] = Indexer(app)
-        if not indexer.sync and not app.testing:
-            indexer.wake()  # picks up what an earlier process left in the outbox
+        app.extensions["search_indexer"] = Indexer(app)
+
+
+def start(app: Flask) -> None:
+    """For a serving process: drain at once what an earlier process left in the outbox, then keep the
+    thread waking every 30 seconds to retry anything a failed drain left."""
+    indexer = app.extensions.get("search_indexer")
+    if indexer is not None and not indexer.sync:
+        indexer.wake()
 
 
 def _current_indexer() -> Indexer | None:
