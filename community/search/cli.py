@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import click
@@ -10,7 +11,8 @@ from flask.cli import with_appcontext
 
 
 @click.command("reindex")
-@click.option("--procs", default=1, show_default=True, type=int, help="Processes analysing documents.")
+@click.option("--procs", default=os.cpu_count() or 1, show_default="all cores", type=int,
+              help="Processes analysing documents (each writes its own segment).")
 @with_appcontext
 def reindex_command(procs: int):
     """Rebuild the search index from the database (searches keep answering meanwhile)."""
