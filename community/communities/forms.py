@@ -67,10 +67,6 @@ class JoinRequestForm(FlaskForm):
         Length(max=500, message=_l("500文字以内にしてください。"))])
 
 
-class ActionForm(FlaskForm):
-    """A bare form for buttons (join, leave, approve, remove, pin, delete…): CSRF only."""
-
-
 class TopicForm(FlaskForm):
     title = StringField(_l("タイトル"), validators=[
         DataRequired(_l("タイトルを入力してください。")), Length(max=200, message=_l("200文字以内にしてください。"))])

@@ -45,7 +45,3 @@ class EditorForm(FlaskForm):
     email = EmailField(_l("追加する編集者のメールアドレス"), validators=[
         DataRequired(_l("メールアドレスを入力してください。")),
         Email(_l("メールアドレスの形式が正しくありません。"), check_deliverability=False)])
-
-
-class MemberActionForm(FlaskForm):
-    """A bare form for the remove and hand-over buttons: CSRF only."""

@@ -11,7 +11,7 @@ from community.areas.forms import area_choices
 from community.areas.services import area_and_descendants_clause, area_by_slug
 from community.content.listing import group_items
 from community.extensions import db
-from community.groups.forms import EditorForm, GroupForm, MemberActionForm
+from community.groups.forms import EditorForm, GroupForm
 from community.groups.models import Group, GroupMembership
 from community.groups.services import (
     GroupError,
@@ -103,7 +103,7 @@ def members(slug: str):
             db.session.commit()
             flash(_("編集者を追加しました。"), "success")
             return redirect(url_for("groups.members", slug=group.slug))
-    return render_template("groups/members.html", group=group, form=form, action_form=MemberActionForm(),
+    return render_template("groups/members.html", group=group, form=form,
                            memberships=members_of(group)), 400 if form.errors else 200
 
 
@@ -115,8 +115,6 @@ def member_action(slug: str, membership_id: int, action: str):
     membership = db.session.get(GroupMembership, membership_id)
     if membership is None or membership.group_id != group.id or action not in ("remove", "make-owner"):
         abort(404)
-    if not MemberActionForm().validate_on_submit():
-        abort(400)
     try:
         if action == "remove":
             remove_member(group, membership)
