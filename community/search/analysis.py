@@ -218,7 +218,7 @@ def reading_runs(text_words: tuple[Morpheme, ...]) -> list[list[tuple[Morpheme, 
 
 # Bump when a tokenizer's output changes: an index built by an older version then reports that it
 # must be rebuilt (see schema.is_current) instead of silently missing documents.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 class _JapaneseTokenizer(Tokenizer):

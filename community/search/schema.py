@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from whoosh import fields
+from whoosh import fields, formats
 
 from .analysis import BigramTokenizer, MorphTokenizer, ReadingTokenizer
 
@@ -18,16 +19,49 @@ MORPH_BOOST = 3.0
 READING_BOOST = 1.0
 
 
+# Positions are stored as native unsigned 32-bit integers in this byte order (see ArrayPositions).
+POSITION_TYPECODE = "I"
+POSITION_BYTES = array(POSITION_TYPECODE).itemsize
+
+
+class ArrayPositions(formats.Positions):
+    """Token positions of a posting as a flat array of unsigned 32-bit integers.
+
+    Whoosh's ``Positions`` pickles a list of deltas per posting, which can only be decoded one posting
+    at a time in Python. A flat array lets the query engine (``vector.py``) decode every posting of a
+    term at once with NumPy, which is what makes phrase checks over tens of thousands of documents
+    fast. The frequency is the array's length, so no header is needed.
+    """
+
+    def encode(self, poslist):
+        return array(POSITION_TYPECODE, poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        return array(POSITION_TYPECODE, valuestring).tolist()
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // POSITION_BYTES
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+def _text(analyzer, *, stored: bool = False, boost: float = 1.0) -> fields.TEXT:
+    field = fields.TEXT(analyzer=analyzer, stored=stored, phrase=True, field_boost=boost)
+    field.format = ArrayPositions(field_boost=boost)
+    return field
+
+
 def build_schema() -> fields.Schema:
     bigram = BigramTokenizer()
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         kind=fields.ID(stored=True, sortable=True),
         id=fields.STORED(),
-        title=fields.TEXT(analyzer=bigram, stored=True, phrase=True, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=bigram, stored=True, phrase=True),
-        morph=fields.TEXT(analyzer=MorphTokenizer(), phrase=True, field_boost=MORPH_BOOST),
-        reading=fields.TEXT(analyzer=ReadingTokenizer(), phrase=True, field_boost=READING_BOOST),
+        title=_text(bigram, stored=True, boost=TITLE_BOOST),
+        body=_text(bigram, stored=True),
+        morph=_text(MorphTokenizer(), boost=MORPH_BOOST),
+        reading=_text(ReadingTokenizer(), boost=READING_BOOST),
         # Space-separated ids; sortable keeps the raw value in a column so the area facet can read
         # it per hit instead of walking every posting of the field on every query.
         area=fields.KEYWORD(sortable=True),
@@ -45,7 +79,12 @@ def build_schema() -> fields.Schema:
 def _layout(schema: fields.Schema) -> dict[str, tuple]:
     # Whoosh's Schema equality compares column objects by identity, so compare what matters here.
     return {
-        name: (type(field).__name__, getattr(field, "analyzer", None), getattr(field.format, "field_boost", None))
+        name: (
+            type(field).__name__,
+            type(field.format).__name__,
+            getattr(field, "analyzer", None),
+            getattr(field.format, "field_boost", None),
+        )
         for name, field in schema.items()
     }
 
