@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
@@ -45,27 +47,55 @@ def _normalize_char(ch: str) -> str:
     return normalize(ch)
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+def _combining_class() -> re.Pattern:
+    """A regex for characters NFKC may merge with the preceding one (combining marks, voiced marks)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.combining(chr(code)) or chr(code) in _JOINING_MARKS:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{body}]")
+
+
+_COMBINING = _combining_class()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """Normalise like :func:`normalize` and map each output character back to the input.
 
     Returns ``(normalised, starts, ends)`` where the normalised character ``i`` came from
     ``text[starts[i]:ends[i]]``. Highlighting needs this because NFKC changes lengths (ｶﾞ -> ガ,
     ㈱ -> (株)) and the snippet must mark the stored, unnormalised text.
     """
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    i, n = 0, len(text)
+    n = len(text)
+    if not _COMBINING.search(text):
+        # No character merges with its neighbour, so each normalises on its own (memoised, in C).
+        pieces = list(map(_normalize_char, text))
+        norm = "".join(pieces)
+        if len(norm) == n:
+            return norm, range(n), range(1, n + 1)
+        starts: list[int] = []
+        ends: list[int] = []
+        for i, piece in enumerate(pieces):
+            starts.extend([i] * len(piece))
+            ends.extend([i + 1] * len(piece))
+        return norm, starts, ends
+    out: list[str] = []
+    starts, ends = [], []
+    i = 0
     while i < n:
         j = i + 1
         while j < n and (unicodedata.combining(text[j]) or text[j] in _JOINING_MARKS):
             j += 1
         piece = _normalize_char(text[i]) if j == i + 1 else normalize(text[i:j])
-        pieces.append(piece)
+        out.append(piece)
         starts.extend([i] * len(piece))
         ends.extend([j] * len(piece))
         i = j
-    return "".join(pieces), starts, ends
+    return "".join(out), starts, ends
 
 
 def to_katakana(text: str) -> str:

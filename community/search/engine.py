@@ -8,17 +8,16 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import index, sorting
+from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
-from .facets import SplitColumnFacet, UpcomingFirstFacet
+from . import vector
 from .highlight import snippet_html
-from .query import build_filter, filter_docs, parse
+from .query import build_filter, parse
 from .results import INDEX_ERRORS, Hit, SearchResult, SearchUnavailable
 from .schema import build_schema, document_fields, is_current, to_naive_utc
 from .searchers import SearcherPool
@@ -31,13 +30,6 @@ MAX_SEGMENTS = 8
 PROGRESS_EVERY = 500
 # How much of a ranking is kept for the following pages of the same search (10 pages of 20).
 RANKING_DEPTH = 200
-
-
-@dataclass
-class _Ranking:
-    items: list[tuple[int, Any]]  # (docnum, sort key), best first
-    total: int
-    facets: dict[str, dict[str, int]]
 
 
 class SearchIndex:
@@ -272,43 +264,27 @@ class SearchIndex:
         now = to_naive_utc(now or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
         wanted = page * per_page
         with self._searchers.searching() as searcher:
-            allowed = self._searchers.cached(
-                searcher, ("filter", repr(search_filter)), lambda: filter_docs(searcher, search_filter)
-            )
-            if allowed is None:
-                return empty
-            key = ("ranking", repr(parsed.query), repr(search_filter), sort, now)
-            ranking = self._searchers.cached(
-                searcher, key, lambda: self._rank(searcher, parsed, allowed, sort, now, max(wanted, RANKING_DEPTH))
-            )
-            if len(ranking.items) < min(wanted, ranking.total):  # a page deeper than the cached ranking
-                ranking = self._rank(searcher, parsed, allowed, sort, now, wanted)
-            page_items = ranking.items[wanted - per_page : wanted]
             try:
+                arrays = self._searchers.cached(searcher, ("arrays",), lambda: vector.IndexArrays(searcher))
+                allowed = self._searchers.cached(
+                    searcher, ("filter", repr(search_filter)), lambda: vector.allowed_mask(arrays, search_filter)
+                )
+                key = ("ranking", repr(parsed.query), repr(search_filter), sort, now)
+                ranking = self._searchers.cached(
+                    searcher,
+                    key,
+                    lambda: vector.rank(arrays, parsed.query, allowed, sort, now, max(wanted, RANKING_DEPTH)),
+                )
+                if len(ranking.items) < min(wanted, ranking.total):  # a page deeper than the cached ranking
+                    ranking = vector.rank(arrays, parsed.query, allowed, sort, now, wanted)
+                page_items = ranking.items[wanted - per_page : wanted]
                 found = [(searcher.stored_fields(docnum), sort_key) for docnum, sort_key in page_items]
             except INDEX_ERRORS as exc:
+                # Damage inside a segment surfaces only while reading it, as any of these errors.
                 raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
         hits = [self._hit(stored, sort_key, parsed if snippets else None) for stored, sort_key in found]
         facets = {name: dict(counts) for name, counts in ranking.facets.items()}
         return SearchResult(hits, ranking.total, facets, page, per_page)
-
-    def _rank(self, searcher, parsed, allowed, sort: str, now: dt.datetime, depth: int) -> _Ranking:
-        """Run the query: the first ``depth`` (docnum, sort key) pairs in order, the total, the facets."""
-        if sort == "date":
-            sortedby: Any = [sorting.FieldFacet("updated_at", reverse=True), sorting.ScoreFacet()]
-        else:
-            sortedby = [UpcomingFirstFacet(now), sorting.ScoreFacet()]
-        groupedby = {"kind": sorting.FieldFacet("kind"), "area": SplitColumnFacet("area")}
-        try:
-            results = searcher.search(
-                parsed.query, filter=allowed, sortedby=sortedby, groupedby=groupedby, maptype=sorting.Count, limit=depth
-            )
-            facets = {name: dict(results.groups(name)) for name in groupedby}
-            facets["area"].pop(None, None)
-            return _Ranking(list(results.items()), len(results), facets)
-        except INDEX_ERRORS as exc:
-            # Damage inside a segment surfaces only while reading it, as any of these errors.
-            raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
 
     @staticmethod
     def _hit(stored: dict[str, Any], sort_key: Any, parsed) -> Hit:

@@ -2,16 +2,13 @@
 
 Whoosh's term highlighter cannot mark bigram phrases well (overlapping bigrams are skipped, and a
 bigram of the query is marked even where the whole phrase does not occur), so the matches are found
-here on the normalised text, mapped back to the stored text, and handed to Whoosh's fragmenter and a
-formatter that escapes everything it does not mark.
+here on the normalised text and mapped back to the stored text; fragments around them are escaped
+except for the ``<mark>`` elements.
 """
 
 from __future__ import annotations
 
 from html import escape
-
-from whoosh import highlight
-from whoosh.analysis import Token
 
 from .analysis import normalize_with_offsets, reading_runs, words
 from .query import ParsedQuery
@@ -21,7 +18,7 @@ CONTEXT_CHARS = 30
 MAX_FRAGMENTS = 2
 # Only the start of a very long body is examined, which keeps a page of snippets cheap.
 SCAN_CHARS = 4000
-ELLIPSIS = " … "
+FRAGMENT_SEPARATOR = " "  # each fragment carries its own "…"
 
 
 def _find_all(haystack: str, needle: str):
@@ -78,66 +75,48 @@ def match_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
     return [(starts[s], ends[e - 1]) for s, e in merged]
 
 
-class _SpanAnalyzer:
-    """A stand-in analyzer for ``whoosh.highlight.highlight``: the marked spans as matched tokens,
-    every other character as an unmatched token the fragmenter uses for context."""
-
-    MATCH = "\x00match"
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = spans
-
-    def __call__(self, text, chars=True, mode="", removestops=False, **kwargs):
-        token = Token(positions=False, chars=True, removestops=False, mode=mode)
-        position = 0
-        for start, end in [*self.spans, (len(text), len(text))]:
-            # Characters far from every match cannot end up in a fragment; skipping them keeps a
-            # long body cheap.
-            near = [*range(position, min(start, position + SNIPPET_CHARS))]
-            near += range(max(near[-1] + 1 if near else position, start - SNIPPET_CHARS), start)
-            for i in near:
-                token.text, token.startchar, token.endchar = "", i, i + 1
-                yield token
-            if end > start:
-                token.text, token.startchar, token.endchar = self.MATCH, start, end
-                yield token
-            position = max(position, end)
+def _fragments(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Windows of at most SNIPPET_CHARS around runs of nearby matches, with CONTEXT_CHARS on each side."""
+    fragments: list[tuple[int, int, list[tuple[int, int]]]] = []
+    i = 0
+    while i < len(spans):
+        first = spans[i][0]
+        inside = [spans[i]]
+        i += 1
+        while i < len(spans) and spans[i][1] - first <= SNIPPET_CHARS - 2 * CONTEXT_CHARS:
+            inside.append(spans[i])
+            i += 1
+        start = max(0, first - CONTEXT_CHARS)
+        end = min(length, max(inside[-1][1] + CONTEXT_CHARS, start + SNIPPET_CHARS))
+        if fragments and fragments[-1][1] > start:  # overlapping the previous window: split the overlap
+            previous_start, previous_end, previous_marks = fragments[-1]
+            start = max(previous_marks[-1][1], start)
+            fragments[-1] = (previous_start, start, previous_marks)
+        fragments.append((start, end, inside))
+    return fragments
 
 
-class MarkFormatter(highlight.Formatter):
-    """Escapes all text and wraps matches in ``<mark>``; nothing else reaches the HTML."""
-
-    between = ELLIPSIS
-
-    def _text(self, text):
-        return escape(text, quote=False)
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
-
-    def format_fragment(self, fragment, replace=False):
-        html = super().format_fragment(fragment, replace=replace)
-        before = "…" if fragment.startchar > 0 else ""
-        after = "…" if fragment.endchar < len(fragment.text) else ""
-        return before + html + after
+def _fragment_html(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+    html = ["…" if start > 0 else ""]
+    position = start
+    for mark_start, mark_end in marks:
+        html.append(escape(text[position:mark_start], quote=False))
+        html.append(f"<mark>{escape(text[mark_start:mark_end], quote=False)}</mark>")
+        position = mark_end
+    html.append(escape(text[position:end], quote=False))
+    html.append("…" if end < len(text) else "")
+    return "".join(html)
 
 
 def snippet_html(body: str, parsed: ParsedQuery | None) -> str:
-    """The snippet for one hit: fragments around the matches, or the start of the body."""
+    """The snippet for one hit: up to MAX_FRAGMENTS fragments around the matches (those with the most
+    matches, in text order), or the start of the body."""
     body = body or ""
     scanned = body[:SCAN_CHARS]
     spans = match_spans(scanned, parsed) if parsed else []
     if spans:
-        html = highlight.highlight(
-            scanned,
-            [_SpanAnalyzer.MATCH],
-            _SpanAnalyzer(spans),
-            highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=CONTEXT_CHARS),
-            MarkFormatter(),
-            top=MAX_FRAGMENTS,
-            order=highlight.FIRST,
-        )
-        if html:
-            return html
+        fragments = _fragments(spans, len(scanned))
+        best = sorted(sorted(range(len(fragments)), key=lambda k: -len(fragments[k][2]))[:MAX_FRAGMENTS])
+        return FRAGMENT_SEPARATOR.join(_fragment_html(scanned, *fragments[k]) for k in best)
     head = body[:SNIPPET_CHARS]
     return escape(head, quote=False) + ("…" if len(body) > SNIPPET_CHARS else "")
