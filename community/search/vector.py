@@ -11,8 +11,7 @@ is array arithmetic over all documents of the index:
   the weight already holding the field boost);
 * a phrase keeps the documents where its bigrams sit at consecutive positions: (doc, position - i)
   pairs of each term are intersected, which is a sorted-array search in C;
-* ``Or`` adds scores and unites matches, ``And`` intersects them; a prefix scores a constant, as
-  Whoosh's ``Prefix`` does;
+* ``Or`` adds scores and unites matches, ``And`` intersects them; a prefix scores a constant;
 * the filter (audience, kind, area, category, dates), deleted documents, sort keys ("upcoming first"
   or newest first, then score) and the facet counts are masks and columns of the same length.
 
@@ -398,11 +397,11 @@ def _phrase(arrays: IndexArrays, node: wq.Phrase) -> _Match:
 
 
 def _prefix(arrays: IndexArrays, node: wq.Prefix) -> _Match:
-    """Documents with any term starting with the prefix; a constant score, like Whoosh's ``Prefix``."""
+    """Documents with any term starting with the prefix, with a constant score (Whoosh's ``Prefix`` is
+    ``constantscore`` too): for a one-character query the whole-word clause decides the ranking."""
     match = _Match(np.zeros(arrays.size, dtype=bool), np.zeros(arrays.size, dtype=np.float32))
-    prefix = node.text
     for leaf, offset in arrays.leaves:
-        for btext in leaf.expand_prefix(node.fieldname, prefix):
+        for btext in leaf.expand_prefix(node.fieldname, node.text):
             btext = _to_bytes(arrays.searcher, node.fieldname, btext)
             match.mask[segment_postings(leaf, node.fieldname, btext).docs + offset] = True
     match.score[match.mask] = node.boost
