@@ -15,7 +15,7 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
-from . import vector
+from . import bulk, vector
 from .highlight import snippet_html
 from .query import build_filter, parse
 from .results import INDEX_ERRORS, Hit, SearchResult, SearchUnavailable
@@ -41,6 +41,9 @@ class SearchIndex:
         self.lock_timeout = lock_timeout
         self.max_segments = max_segments
         self._searchers = SearcherPool(self.path, self._open)
+        # Whoosh reads its files with seek + read on file objects the searcher shares, so the queries of
+        # one process take turns (each takes milliseconds).
+        self._reading = threading.Lock()
 
     # --- opening ---------------------------------------------------------------------------------
 
@@ -203,29 +206,10 @@ class SearchIndex:
         return live_lock
 
     def _build(self, folder: Path, docs, progress, procs: int, limitmb: int) -> int:
-        ix = index.create_in(str(folder), build_schema())
-        if procs > 1:
-            # multisegment: each process writes its own segment. Merging them into one would
-            # funnel every posting through the parent again, which costs more than it saves.
-            writer = ix.writer(procs=procs, limitmb=limitmb, compound=False, multisegment=True, batchsize=256)
-        else:
-            writer = ix.writer(limitmb=limitmb, compound=False)
-        count = pending = 0
-        try:
-            for doc in docs:
-                writer.add_document(**document_fields(doc))
-                count += 1
-                pending += 1
-                if progress is not None and pending >= PROGRESS_EVERY:
-                    progress(pending)
-                    pending = 0
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(merge=False)
-        if progress is not None and pending:
-            progress(pending)
-        return count
+        # Whole segments written straight through the codec (see bulk.py); each process builds its
+        # own, so an index from a rebuild has about `procs` segments.
+        return bulk.build(folder, docs, progress, procs=procs, progress_every=PROGRESS_EVERY,
+                          segment_tokens=bulk.segment_tokens(limitmb))
 
     # --- searching -------------------------------------------------------------------------------
 
@@ -263,7 +247,7 @@ class SearchIndex:
         # The default "now" is cut to the minute so that repeated requests share a cached ranking.
         now = to_naive_utc(now or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
         wanted = page * per_page
-        with self._searchers.searching() as searcher:
+        with self._searchers.searching() as searcher, self._reading:
             try:
                 arrays = self._searchers.cached(searcher, ("arrays",), lambda: vector.IndexArrays(searcher))
                 allowed = self._searchers.cached(
