@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from community import policy
 from community.items import KINDS, kind_of, link_of
@@ -27,8 +29,11 @@ def _area_tokens(area) -> str:
     return " ".join(str(i) for i in area.ancestor_ids) if area is not None else ""
 
 
-def document(item) -> dict | None:
-    """The search document for an item, or None when nobody may find it (deleted, or no audience)."""
+def document(item, last_ends: Mapping[int, datetime] | None = None) -> dict | None:
+    """The search document for an item, or None when nobody may find it (deleted, or no audience).
+
+    last_ends: the latest end of each event's dates by event id, when the caller read them in bulk.
+    """
     kind = kind_of(item)
     audiences = policy.audiences_for_item(item)
     if not audiences:
@@ -38,7 +43,7 @@ def document(item) -> dict | None:
     if kind == "event":
         doc.update(title=item.title, body=_join(plain_text(item.body), item.venue_name, item.address, item.fee),
                    area=_area_tokens(item.area), category=item.category.slug if item.category else "",
-                   starts_at=item.starts_at, ends_at=_last_end(item))
+                   starts_at=item.starts_at, ends_at=_last_end(item, last_ends))
     elif kind == "shop":
         doc.update(title=item.name, body=_join(item.name_kana, plain_text(item.body), item.address,
                                                item.opening_hours, " ".join(item.tags or []), item.barrier_free),
@@ -66,7 +71,9 @@ def document(item) -> dict | None:
     return doc
 
 
-def _last_end(event):
+def _last_end(event, last_ends=None):
+    if last_ends is not None:
+        return last_ends.get(event.id) or event.ends_at
     occurrences = event.__dict__.get("occurrences")
     if occurrences:
         return max(o.ends_at for o in occurrences)
@@ -110,29 +117,136 @@ def load_items(kind: str, ids) -> dict[int, object]:
     return {item.id: item for item in db.session.scalars(query).unique()}
 
 
-def all_documents(batch: int = 500) -> Iterator[dict]:
-    """Every document, for a rebuild: batches by id so memory stays flat at 100,000 items."""
+def _rebuild_options(kind: str) -> list:
+    """Exactly the columns and relations document() and the policy read, for a rebuild.
+
+    Areas and categories are left out: they are attached from one read of those small tables, which
+    saves a joined row and an identity lookup per item. A column missing here would be loaded with one
+    query per item (tests/indexing/test_all_documents.py counts the statements).
+    """
+    from community.board.models import BoardReply, BoardThread
+    from community.communities.models import Community, Reply, Topic
+    from community.events.models import Event
+    from community.notices.models import Notice
+    from community.shops.models import Shop
+
+    community = load_only(Community.slug, Community.status, Community.is_closed, Community.area_id,
+                          Community.category_id)
+    options = {
+        "event": [load_only(Event.title, Event.body, Event.venue_name, Event.address, Event.fee, Event.area_id,
+                            Event.category_id, Event.starts_at, Event.ends_at, Event.community_id, Event.status,
+                            Event.group_id, Event.author_id, Event.updated_at),
+                  joinedload(Event.community).options(community)],
+        "shop": [load_only(Shop.name, Shop.name_kana, Shop.body, Shop.address, Shop.opening_hours, Shop.tags,
+                           Shop.barrier_free, Shop.area_id, Shop.category_id, Shop.status, Shop.group_id,
+                           Shop.author_id, Shop.updated_at)],
+        "notice": [load_only(Notice.title, Notice.body, Notice.area_id, Notice.category_id, Notice.status,
+                             Notice.publish_from, Notice.publish_until, Notice.group_id, Notice.author_id,
+                             Notice.updated_at)],
+        "community": [load_only(Community.slug, Community.name, Community.description, Community.area_id,
+                                Community.category_id, Community.status, Community.is_closed, Community.updated_at)],
+        "topic": [load_only(Topic.title, Topic.body, Topic.community_id, Topic.status, Topic.deleted_at,
+                            Topic.author_id, Topic.created_at),
+                  joinedload(Topic.community).options(community)],
+        "reply": [load_only(Reply.body, Reply.topic_id, Reply.status, Reply.deleted_at, Reply.author_id,
+                            Reply.created_at),
+                  joinedload(Reply.topic).options(
+                      load_only(Topic.title, Topic.community_id, Topic.status, Topic.deleted_at),
+                      joinedload(Topic.community).options(community))],
+        "board": [load_only(BoardThread.title, BoardThread.body, BoardThread.area_id, BoardThread.status,
+                            BoardThread.deleted_at, BoardThread.author_id, BoardThread.created_at)],
+        "board_reply": [load_only(BoardReply.body, BoardReply.thread_id, BoardReply.status, BoardReply.deleted_at,
+                                  BoardReply.author_id, BoardReply.created_at),
+                        joinedload(BoardReply.thread).options(
+                            load_only(BoardThread.title, BoardThread.area_id, BoardThread.status,
+                                      BoardThread.deleted_at))],
+    }
+    return options[kind]
+
+
+def _reference_data():
+    """Every area and category, detached so that clearing the session between batches keeps them."""
+    from community.areas.models import Area, Category
     from community.extensions import db
 
+    areas = {area.id: area for area in db.session.scalars(select(Area))}
+    categories = {category.id: category for category in db.session.scalars(select(Category))}
+    for obj in (*areas.values(), *categories.values()):
+        db.session.expunge(obj)
+    return areas, categories
+
+
+def _attach(obj, areas, categories) -> None:
+    """Sets obj.area and obj.category from the cached reference data, as if they had been loaded."""
+    if obj is None:
+        return
+    state = obj.__dict__
+    if "area" not in state and "area_id" in state:
+        set_committed_value(obj, "area", areas.get(obj.area_id))
+    if "category" not in state and "category_id" in state:
+        set_committed_value(obj, "category", categories.get(obj.category_id))
+
+
+def _attach_reference_data(kind: str, items, areas, categories) -> None:
+    for item in items:
+        _attach(item, areas, categories)
+        if kind in ("event", "topic"):
+            _attach(item.community, areas, categories)
+        elif kind == "reply":
+            _attach(item.topic.community, areas, categories)
+        elif kind == "board_reply":
+            _attach(item.thread, areas, categories)
+
+
+def _last_ends(first: int, last: int) -> dict[int, datetime]:
+    """{event id: end of its last date} for the events with ids first..last, in one grouped query."""
+    from sqlalchemy import func
+
+    from community.events.models import EventOccurrence
+    from community.extensions import db
+
+    query = (select(EventOccurrence.event_id, func.max(EventOccurrence.ends_at))
+             .where(EventOccurrence.event_id.between(first, last)).group_by(EventOccurrence.event_id))
+    return dict(db.session.execute(query).all())
+
+
+def all_documents(batch: int = 1000) -> Iterator[dict]:
+    """Every document, for a rebuild.
+
+    One query per batch of `batch` items of a kind (keyset pagination by id, with what document()
+    needs joined in; an event batch adds one for the dates), so the statement count grows with the
+    number of batches, never per item; the session is cleared after each batch so memory stays flat.
+    """
+    from community.extensions import db
+
+    areas, categories = _reference_data()
     for kind in INDEXED_KINDS:
         model = KINDS[kind].model
+        query = select(model).options(*_rebuild_options(kind)).order_by(model.id).limit(batch)
         last = 0
         while True:
-            ids = db.session.scalars(select(model.id).where(model.id > last).order_by(model.id).limit(batch)).all()
-            if not ids:
+            items = db.session.scalars(query.where(model.id > last)).all()
+            if not items:
                 break
-            items = load_items(kind, ids)
-            for item_id in ids:
-                doc = document(items[item_id]) if item_id in items else None
+            _attach_reference_data(kind, items, areas, categories)
+            last_ends = _last_ends(items[0].id, items[-1].id) if kind == "event" else None
+            for item in items:
+                doc = document(item, last_ends)
                 if doc is not None:
                     yield doc
-            last = ids[-1]
+            finished = len(items) < batch  # a short batch is the last: no need to ask for an empty one
+            last = items[-1].id
+            del items, last_ends
             db.session.expunge_all()
+            if finished:
+                break
 
 
 def count_items() -> int:
+    """Rows of every indexed kind (documents may be fewer: deleted and unpublished ones have none)."""
     from sqlalchemy import func
 
     from community.extensions import db
 
-    return sum(db.session.scalar(select(func.count()).select_from(KINDS[k].model)) or 0 for k in INDEXED_KINDS)
+    counts = [select(func.count()).select_from(KINDS[k].model).scalar_subquery() for k in INDEXED_KINDS]
+    return sum(db.session.execute(select(*counts)).one())
