@@ -16,6 +16,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
 from . import bulk, vector
+from .codec import ArrayCodec
 from .highlight import snippet_html
 from .query import build_filter, parse
 from .results import INDEX_ERRORS, Hit, SearchResult, SearchUnavailable
@@ -84,7 +85,7 @@ class SearchIndex:
         ix = ix or self._open()
         try:
             # Separate segment files: assembling a compound file copies every byte a second time.
-            return ix.writer(timeout=self.lock_timeout, compound=False, **kwargs)
+            return ix.writer(timeout=self.lock_timeout, compound=False, codec=ArrayCodec(), **kwargs)
         except index.LockError as exc:
             raise SearchUnavailable(f"the search index at {self.path} is locked by another writer") from exc
         except INDEX_ERRORS as exc:
@@ -208,8 +209,7 @@ class SearchIndex:
     def _build(self, folder: Path, docs, progress, procs: int, limitmb: int) -> int:
         # Whole segments written straight through the codec (see bulk.py); each process builds its
         # own, so an index from a rebuild has about `procs` segments.
-        return bulk.build(folder, docs, progress, procs=procs, progress_every=PROGRESS_EVERY,
-                          segment_tokens=bulk.segment_tokens(limitmb))
+        return bulk.build(folder, docs, progress, procs=procs, progress_every=PROGRESS_EVERY, limitmb=limitmb)
 
     # --- searching -------------------------------------------------------------------------------
 

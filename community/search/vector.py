@@ -4,8 +4,8 @@ Whoosh stores the index (segments, terms, posting blocks); this module answers t
 ``query.parse`` builds. Whoosh's own searcher walks every matching document in Python (scoring,
 phrase checks, sort keys, facet counts), which costs hundreds of milliseconds for a word found in a
 tenth of 100,000 documents. Here each term's posting list is decoded block by block into arrays
-(``ArrayPositions`` keeps positions as flat integers so a whole block decodes at once), and the rest
-is array arithmetic over all documents of the index:
+(``codec.ArrayCodec`` stores blocks as flat arrays and ``ArrayPositions`` positions as flat integers),
+and the rest is array arithmetic over all documents of the index:
 
 * a term scores its documents with BM25F as Whoosh would (``idf * w(k1+1) / (w + k1(1-b+b·len/avg))``,
   the weight already holding the field boost);
@@ -21,11 +21,7 @@ by segment id and shared by later searchers; only deletions are read per searche
 
 from __future__ import annotations
 
-import io
-import pickle
-import struct
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,10 +29,11 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
+from .codec import ArrayCodec, posting_blocks
 from .phrase import ConsecutivePhrase
 from .schema import POSITION_TYPECODE, ArrayPositions
 
@@ -45,7 +42,6 @@ BM25_B = 0.75
 BM25_K1 = 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _POSITION_DTYPE = np.dtype(POSITION_TYPECODE)
-_BLOCK_LENGTH = struct.Struct("!i")
 
 # Decoded posting lists kept per process, by number of postings held (about 12 bytes each).
 POSTINGS_CACHE_POSTINGS = 20_000_000
@@ -119,58 +115,38 @@ def _segment_key(reader) -> str:
     return reader.segment().segment_id()
 
 
-def _decode(deltas: list[int], block_sizes: list[int], values: list[bytes] | None) -> Postings:
-    # Ids are delta-coded per block, each block starting from zero.
-    docs = np.cumsum(np.array(deltas, dtype=np.int64))
-    sizes = np.array(block_sizes, dtype=np.int64)
-    if len(sizes) > 1:
-        block_totals = docs[np.cumsum(sizes) - 1]
-        docs -= np.repeat(np.concatenate(([0], block_totals[:-1])), sizes)
-    if values is None:
-        return Postings(docs, np.ones(len(docs), dtype=np.int64), None)
-    counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // _POSITION_DTYPE.itemsize
-    return Postings(docs, counts, np.frombuffer(b"".join(values), dtype=_POSITION_DTYPE))
-
-
 def _read_postings(reader, fieldname: str, btext: bytes, with_positions: bool) -> Postings:
-    """Decode a whole posting list at once. Its bytes are read in one piece, then split into W3 blocks
-    (see whoosh3.W3PostingsWriter._write_block): a signed length (negative for the last block), a
-    pickled info tuple (count, last id, max weight, compression, min and max length), and the
-    pickled (delta-coded ids, weights, values), zlib-compressed when the info says so."""
+    """Decode a whole posting list at once, block by block with NumPy (see ``codec.py``)."""
     terminfo = reader._terms.term_info(fieldname, btext)
-    if terminfo.is_inlined():
-        ids, _weights, values = terminfo.inlined_postings()
-        return _decode(list(ids), [len(ids)], list(values) if with_positions else None)
+    if terminfo.is_inlined() or not isinstance(reader.segment().codec(), ArrayCodec):
+        # Not written by this site's codec: let Whoosh walk it.
+        matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+        return _read_generic(matcher, with_positions)
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 leaves it as struct.unpack's tuple
         (length,) = length
-    postfile = reader._terms._postfile
-    data = postfile.get(offset, length)
-    if data[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"bad posting list header for {fieldname}:{btext!r}")
-    buffer = io.BytesIO(data)
-    position = 4
-    deltas: list[int] = []
-    block_sizes: list[int] = []
-    values: list[bytes] = []
-    while True:
-        (block_length,) = _BLOCK_LENGTH.unpack_from(data, position)
-        position += _BLOCK_LENGTH.size
-        end = position + abs(block_length)
-        buffer.seek(position)
-        info = pickle.load(buffer)  # noqa: S301 - the index's own files, as Whoosh reads them
-        raw = data[buffer.tell() : end]
-        if info[3]:
-            raw = zlib.decompress(raw)
-        ids, _weights, block_values = pickle.loads(raw)  # noqa: S301
-        deltas.extend(ids)
-        block_sizes.append(len(ids))
+    blocks = list(posting_blocks(reader._terms._postfile, offset, length))
+    docs = np.concatenate([block.ids for block in blocks]).astype(np.int64)
+    if not with_positions:
+        return Postings(docs, np.ones(len(docs), dtype=np.int64), None)
+    counts = np.concatenate([block.lengths for block in blocks]).astype(np.int64) // _POSITION_DTYPE.itemsize
+    positions = np.frombuffer(b"".join([block.values for block in blocks]), dtype=_POSITION_DTYPE)
+    return Postings(docs, counts, positions)
+
+
+def _read_generic(matcher, with_positions: bool) -> Postings:
+    docs, counts, chunks = [], [], []
+    while matcher.is_active():
+        docs.append(matcher.id())
         if with_positions:
-            values.extend(block_values)
-        position = end
-        if block_length < 0:
-            break
-    return _decode(deltas, block_sizes, values if with_positions else None)
+            value = matcher.value()
+            counts.append(len(value) // _POSITION_DTYPE.itemsize)
+            chunks.append(value)
+        else:
+            counts.append(1)
+        matcher.next()
+    positions = np.frombuffer(b"".join(chunks), dtype=_POSITION_DTYPE) if with_positions else None
+    return Postings(np.array(docs, dtype=np.int64), np.array(counts, dtype=np.int64), positions)
 
 
 def segment_postings(reader, fieldname: str, btext: bytes) -> Postings:
