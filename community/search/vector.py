@@ -180,8 +180,15 @@ def _numeric_column(reader, fieldname: str, column=None) -> np.ndarray:
 
 
 def _bytes_column(reader, fieldname: str) -> list[bytes]:
+    """A variable-length bytes column (``VarBytesColumn``): its values lie one after another in document
+    order, so they are read in one piece and cut by their lengths."""
     col = reader.column_reader(fieldname, translate=False)
-    return [col[i] for i in range(reader.doc_count_all())]
+    lengths = np.frombuffer(col._lengths, dtype=col._lengths.typecode).astype(np.int64)
+    offsets = np.frombuffer(col._offsets, dtype=col._offsets.typecode).astype(np.int64)
+    if not len(lengths):
+        return []
+    raw = col._dbfile.get(col._basepos, int(offsets[-1] + lengths[-1]))
+    return [raw[a:b] for a, b in zip(offsets.tolist(), (offsets + lengths).tolist(), strict=True)]
 
 
 @dataclass(frozen=True)
@@ -194,14 +201,18 @@ class _Codes:
 
 
 def _code_column(values: list[bytes], split: bool) -> _Codes:
+    # Few distinct values (kinds, area paths): number them first, split each distinct one once.
+    distinct: dict[bytes, int] = {}
+    per_doc = np.fromiter((distinct.setdefault(v, len(distinct)) for v in values), dtype=np.int64, count=len(values))
     names: dict[str, int] = {}
-    rows = [[names.setdefault(v, len(names)) for v in (raw.decode("utf-8").split() if split else
-                                                        ([raw.decode("utf-8")] if raw else []))]
-            for raw in values]
+    rows = [[names.setdefault(part, len(names)) for part in (raw.decode("utf-8").split() if split else
+                                                             ([raw.decode("utf-8")] if raw else []))]
+            for raw in distinct]
     width = max((len(r) for r in rows), default=0) or 1
-    codes = np.full((len(rows), width), -1, dtype=np.int32)
+    table = np.full((len(rows) + 1, width), -1, dtype=np.int32)
     for i, row in enumerate(rows):
-        codes[i, : len(row)] = row
+        table[i, : len(row)] = row
+    codes = table[per_doc] if len(values) else np.zeros((0, width), dtype=np.int32)
     return _Codes(codes if split else codes[:, 0], list(names))
 
 
