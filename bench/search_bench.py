@@ -7,6 +7,7 @@ case-folded text), overall and for queries shorter than three characters, which 
 cannot answer through MATCH.
 
     .venv/bin/python bench/search_bench.py --docs 100000 --queries 200
+    .venv/bin/python bench/search_bench.py --docs 100000 --build-only --procs 2   # rebuild time only
 """
 
 from __future__ import annotations
@@ -124,6 +125,20 @@ def bench_whoosh(folder: Path, docs, queries, truths, procs: int) -> dict:
     return {"build": build, "latencies": latencies, "found": found}
 
 
+def bench_build(docs: list[dict], procs: int) -> int:
+    """Time ``SearchIndex.rebuild`` alone and describe the index it wrote."""
+    with tempfile.TemporaryDirectory() as tmp:
+        index = SearchIndex(Path(tmp) / "whoosh")
+        started = time.perf_counter()
+        count = index.rebuild(docs, procs=procs)
+        build = time.perf_counter() - started
+        segments = len(index._open()._segments())
+        size = sum(f.stat().st_size for f in index.path.iterdir())
+        index.close()
+    print(f"{count} documents, procs={procs}: build {build:.1f} s, {segments} segments, {size / 2**20:.0f} MiB")
+    return 0
+
+
 def bench_fts5(folder: Path, docs, texts, queries, use_like: bool) -> dict:
     db = sqlite3.connect(folder / "fts5.sqlite")
     started = time.perf_counter()
@@ -175,9 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200, help="number of queries")
     parser.add_argument("--procs", type=int, default=2, help="processes for the Whoosh rebuild")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="Hamamatsu events CSV (CP932)")
+    parser.add_argument("--build-only", action="store_true", help="only time the Whoosh rebuild")
     args = parser.parse_args(argv)
 
     docs = make_docs(args.docs, args.corpus)
+    if args.build_only:
+        return bench_build(docs, args.procs)
     texts = [normalize(f"{doc['title']}\n{doc['body']}") for doc in docs]
     queries = make_queries(docs, args.queries)
     # Hiragana queries look for kanji text through readings; substring truth does not apply.
