@@ -43,8 +43,9 @@ BM25_K1 = 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _POSITION_DTYPE = np.dtype(POSITION_TYPECODE)
 
-# Decoded posting lists kept per process, by number of postings held (about 12 bytes each).
-POSTINGS_CACHE_POSTINGS = 20_000_000
+# Decoded posting lists kept per process, counted in documents plus positions (about 16 bytes each,
+# so some 64 MB at most).
+POSTINGS_CACHE_POSTINGS = 4_000_000
 COLUMN_CACHE_ENTRIES = 256
 
 
