@@ -49,6 +49,8 @@ def calendar_document(name: str, events) -> bytes:
         vevent.add("summary", _plain(event.title))
         vevent.add("dtstamp", event.updated_at)
         vevent.add("last-modified", event.updated_at)
+        # A cancelled meetup stays listed (marked 中止 on the site); calendars strike it through.
+        vevent.add("status", "CANCELLED" if event.cancelled_at is not None else "CONFIRMED")
         if event.all_day:
             vevent.add("dtstart", event.starts_at.astimezone(TOKYO).date())
             vevent.add("dtend", (event.ends_at.astimezone(TOKYO) - timedelta(seconds=1)).date() + timedelta(days=1))

@@ -11,6 +11,8 @@ import pytest
 from dateutil.rrule import rrulestr
 from sqlalchemy import update
 
+from community.events.models import Event
+from community.extensions import db
 from community.timeutil import TOKYO, day_end, day_start, local_to_utc, now_utc, today_local
 
 
@@ -224,6 +226,24 @@ def test_single_event_icalendar(client, schedule):
     assert str(vevent["SUMMARY"]) == "毎週の読み聞かせ" and vevent["RRULE"]["FREQ"] == ["WEEKLY"]
     assert vevent.decoded("DTSTART").date() == first
     assert client.get("/events/999999.ics").status_code == 404
+
+
+def test_cancelled_event_says_so_in_icalendar(app, client, editor, make_item):
+    now = now_utc()
+    held = make_item("event", editor.group, title="予定どおりの講座", starts_at=now + timedelta(days=2),
+                     ends_at=now + timedelta(days=2, hours=1))
+    called_off = make_item("event", editor.group, title="中止になった講座", starts_at=now + timedelta(days=3),
+                           ends_at=now + timedelta(days=3, hours=1))
+    with app.app_context():
+        db.session.execute(update(Event).where(Event.id == called_off.id).values(cancelled_at=now))
+        db.session.commit()
+    listed = vevents(ics(client, "/events.ics"))
+    assert str(listed["予定どおりの講座"]["STATUS"]) == "CONFIRMED"
+    assert str(listed["中止になった講座"]["STATUS"]) == "CANCELLED"
+    (single,) = ics(client, f"/events/{called_off.id}.ics").walk("VEVENT")
+    assert str(single["STATUS"]) == "CANCELLED"
+    (single,) = ics(client, f"/events/{held.id}.ics").walk("VEVENT")
+    assert str(single["STATUS"]) == "CONFIRMED"
 
 
 def test_past_event_icalendar_is_still_there(client, editor, make_item):
