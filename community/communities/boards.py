@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from community import policy
@@ -118,15 +118,35 @@ def create_reply(topic: Topic, body: str, actor) -> Reply:
     reply = Reply(topic_id=topic.id, author_id=actor.id, body=body, body_html=render_markdown(body),
                   status=initial_status(actor), created_at=now)
     db.session.add(reply)
-    topic.reply_count += 1
-    topic.last_post_at = now
     touch(topic.community)
     db.session.flush()
-    if reply.status == Status.PUBLISHED and topic.author_id != actor.id:
-        notify(topic.author_id, "topic_reply", f"{topic.link}#reply-{reply.id}",
-               community_name=topic.community.name, topic_title=topic.title, user_name=actor.display_name)
+    if reply.status == Status.PUBLISHED:
+        reply_published(reply, topic, actor)
     mark_read(actor, topic, now)
     return reply
+
+
+def reply_published(reply: Reply, topic: Topic | None = None, author=None) -> None:
+    """After a reply becomes public (at once, or when a supporter approves it): the topic's counters and
+    its author's notification. Moderation calls this when it approves a pending reply."""
+    topic = topic or reply.topic
+    refresh_counters(topic)
+    if topic.author_id != reply.author_id:
+        author = author or reply.author
+        notify(topic.author_id, "topic_reply", f"{topic.link}#reply-{reply.id}",
+               community_name=topic.community.name, topic_title=topic.title, user_name=author.display_name)
+
+
+def refresh_counters(topic: Topic) -> None:
+    """reply_count and last_post_at from the published replies (one query); call after any reply changes
+    status or is deleted, moderation too. Pending and hidden replies are not counted."""
+    count, latest = db.session.execute(
+        select(func.count(Reply.id), func.max(Reply.created_at)).where(
+            Reply.topic_id == topic.id, Reply.status == Status.PUBLISHED, Reply.deleted_at.is_(None))
+    ).one()
+    topic.reply_count = count or 0
+    topic.last_post_at = max(topic.created_at, latest) if latest else topic.created_at
+    db.session.flush()
 
 
 def update_reply(reply: Reply, body: str) -> None:
@@ -138,10 +158,10 @@ def update_reply(reply: Reply, body: str) -> None:
 
 def delete_reply(reply: Reply, actor) -> None:
     reply.deleted_at = utcnow()
-    reply.topic.reply_count = max(reply.topic.reply_count - 1, 0)
     if reply.author_id != actor.id:
         audit.record(actor, "delete", reply)
     db.session.flush()
+    refresh_counters(reply.topic)
 
 
 # --- "new since your last visit" ----------------------------------------------------------------

@@ -84,14 +84,22 @@ def _transition(item, expected: str, new_state: str, reason: str = "") -> bool:
 
 
 def _after_state_change(kind: str, item, old: str, new: str) -> None:
-    """Counters and notifications that other domains keep for their own items."""
+    """Counters and notifications that other domains keep for their own items: a reply approved from
+    pending counts and notifies; one hidden or restored changes its thread's or topic's counters."""
     if kind == "board_reply":
-        from community.board import services as board
+        from community.board import services as replies
 
-        if new == Status.PUBLISHED and old == Status.PENDING and hasattr(board, "reply_published"):
-            board.reply_published(item)
-        elif hasattr(board, "refresh_counters"):
-            board.refresh_counters(item.thread)
+        parent = item.thread
+    elif kind == "reply":
+        from community.communities import boards as replies
+
+        parent = item.topic
+    else:
+        return
+    if new == Status.PUBLISHED and old == Status.PENDING:
+        replies.reply_published(item)
+    else:
+        replies.refresh_counters(parent)
 
 
 def _resolve_reports(kind: str, item_id: int, resolution: str) -> int:

@@ -441,3 +441,18 @@ def test_non_members_read_an_open_board_but_only_members_post(client, login, boa
         assert "公開の話題" in listing and "トピックを作る" not in listing
         page = client.get(f"/communities/{board.community.slug}/topics/{topic.id}").get_data(as_text=True)
         assert "公開の話題" in page and "返信を投稿する" not in page
+
+
+def test_a_reply_waiting_for_review_is_not_counted_until_approved(client, app, login, board, make_topic, rows,
+                                                                  notifications):
+    from community.communities.models import Reply
+
+    app.config["NEW_MEMBER_REVIEW_POSTS"] = 3
+    topic = make_topic(board.community, board.alice, title="朝の散歩会")
+    login(board.bob)
+    client.post(f"/communities/{board.community.slug}/topics/{topic.id}/replies", data={"body": "初参加です"})
+    [reply] = rows(Reply, topic_id=topic.id)
+    assert reply.status == "pending"
+    assert _topic_row(app, topic.id).reply_count == 0
+    assert "返信 0件" in client.get(f"/communities/{board.community.slug}/topics").get_data(as_text=True)
+    assert notifications(board.alice) == []  # the topic's author hears of it once it is approved

@@ -223,6 +223,25 @@ def test_reports_about_an_item_that_no_longer_exists_can_be_closed(app, client, 
     assert audit_entries("dismiss_reports") == [("dismiss_reports", supporter.id, "board", thread.id, "")]
 
 
+def test_topic_reply_count_follows_approve_hide_and_restore(client, login, supporter, make_user, make_post, fetch,
+                                                           notifications):
+    author = make_user()
+    community = make_post("community", author)
+    topic = make_post("topic", author, community=community)
+    newcomer = make_user()
+    reply = make_post("reply", newcomer, topic=topic, status="pending")
+    login(supporter)
+    _act(client, "reply", reply.id, "approve", expected="pending")
+    assert fetch("topic", topic.id).reply_count == 1
+    [(kind, link, data)] = notifications(author)
+    assert kind == "topic_reply" and link.endswith(f"#reply-{reply.id}") and data["user_name"] == newcomer.display_name
+    _act(client, "reply", reply.id, "hide", expected="published", reason="重複")
+    assert fetch("topic", topic.id).reply_count == 0
+    _act(client, "reply", reply.id, "restore", expected="hidden")
+    assert fetch("topic", topic.id).reply_count == 1
+    assert len(notifications(author)) == 1  # restoring is not a new reply
+
+
 def test_approving_a_pending_board_reply_counts_it(client, login, supporter, make_user, make_post, fetch):
     author = make_user()
     thread = make_post("board", author)
