@@ -4,6 +4,8 @@ Each digest is sent at most once per member and period. The run claims a DigestD
 (unique on member and period) and commits, then sends, then records sent_at. A second run skips a
 sent digest and one that another run is sending; a claim left unsent for longer than
 DIGEST_RETRY_MINUTES (the run was interrupted, or the mail server refused) is taken over and retried.
+Every attempt carries the same Message-ID, so a copy sent again after a run died between the mail
+server's acceptance and the sent_at commit is recognisable as the same message.
 """
 
 from __future__ import annotations
@@ -166,11 +168,19 @@ def digest_message(user: User, entries, now: datetime) -> dict:
         "me_url": url_for("me.index", _external=True), "settings_url": url_for("me.settings", _external=True),
     }
     label = _("今日の新着") if user.digest_frequency == "daily" else _("今週の新着")
+    period = period_key(user.digest_frequency, now).replace(":", ".")  # a colon may not stand in a Message-ID
     return {
         "to": user.email,
         "subject": _("【%(site)s】%(label)s（%(count)d件）", site=current_app.config["SITE_NAME"], label=label,
                      count=entries.total),
         "text": render_template("me/email/digest.txt.html", **context),
         "html": render_template("me/email/digest.html", **context),
-        "headers": {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        "headers": {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The same for every attempt at one member's digest of one period: if a run dies after the mail
+            # server took the message but before sent_at was written, the retry's copy is recognisably the
+            # same message, and mail providers that remove duplicates by Message-ID show it once.
+            "Message-ID": f"<digest.{user.id}.{period}@{request.host.split(':')[0]}>",
+        },
     }

@@ -144,6 +144,9 @@ def test_interrupted_run_is_retried_but_a_fresh_claim_is_not(smtp_server, digest
     # an hour later the claim is still unsent: that run died, so this one sends
     digests(now + timedelta(hours=1))
     assert len(smtp_server.messages) == 1
+    # Any attempt at this member's digest of this period has this Message-ID; a copy sent twice is one message.
+    period = period_key("daily", now + timedelta(hours=1)).replace(":", ".")
+    assert smtp_server.messages[0]["Message-ID"] == f"<digest.{subscriber.id}.{period}@portal.example.jp>"
     with app.app_context():
         delivery = db.session.scalar(select(DigestDelivery).where(DigestDelivery.user_id == subscriber.id))
         assert delivery.sent_at is not None
