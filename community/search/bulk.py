@@ -81,8 +81,6 @@ QUEUED_CHUNKS = 3
 TOKEN_BYTES = 10
 _WORKER_POLL = 0.2  # seconds between checks that the workers are still alive
 
-# Blocks whose pickle is shorter than this are written uncompressed (the block info says so).
-_MIN_COMPRESS = 64
 _MAGIC = b"W3Bl"  # whoosh3.WHOOSH3_HEADER_MAGIC, at the start of each term's postings
 # W3TermInfo: flags, total weight, doc freq, min/max length bytes, max weight, first/last id; offset, length.
 _TERMINFO = struct.Struct(W3TermInfo._struct.format + "qi")
@@ -380,7 +378,7 @@ class _Postings:
 class _BulkFieldWriter(W3FieldWriter):
     """The field writer of ``ArrayCodec`` taking a field's whole posting lists: it writes their blocks and
     term infos in batches, without Whoosh's per-posting ``add_posting``, byte for byte what
-    ``codec.ArrayPostingsWriter`` writes (except that small blocks are left uncompressed)."""
+    ``codec.ArrayPostingsWriter`` writes."""
 
     def __init__(self, codec, storage, segment):
         super().__init__(codec, storage, segment)
@@ -490,7 +488,8 @@ class _BulkFieldWriter(W3FieldWriter):
                 else:
                     block_min, block_maxlen = None, 0
                 # Whoosh compresses every block; a tiny one only grows and costs a zlib set-up to read.
-                block_comp = comp if len(data) >= _MIN_COMPRESS else 0
+                # Always compressed, as Whoosh's writer does: zlib's checksum is what tells a damaged block.
+                block_comp = comp
                 if block_comp:
                     data = compress(data, block_comp)
                 infobytes = dumps((count, docs[be - 1], block_max, block_comp, lb(block_min), lb(block_maxlen)), 2)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import io
 import pickle
+import secrets
 import struct
 import zlib
 from array import array
 from collections.abc import Sequence
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter, W3Segment
 from whoosh.matching import ListMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import length_to_byte
@@ -173,6 +174,11 @@ class ArrayCodec(W3Codec):
             return super().postings_writer(dbfile, byteids=byteids)
         return ArrayPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=False,
                                    compression=self._compression, inlinelimit=self._inlinelimit)
+
+    def new_segment(self, storage, indexname):
+        # Whoosh names segments with the global `random` module, which anything may seed; decoded posting
+        # lists and columns are cached per process by segment id (vector.py), so ids must never repeat.
+        return W3Segment(self, indexname, segid=secrets.token_hex(8))
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

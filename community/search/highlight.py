@@ -66,13 +66,15 @@ def match_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
             spans.extend(_morph_spans(words(norm), parsed.morph_phrases))
         if parsed.readings:
             spans.extend(_reading_spans(norm, parsed.readings))
+    # Merged in the stored text's offsets: one character that NFKC expands (㍿ -> 株式会社) may hold
+    # the ends of two spans that do not touch in the normalised text.
     merged: list[list[int]] = []
-    for start, end in sorted(spans):
+    for start, end in sorted((starts[s], ends[e - 1]) for s, e in spans):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return [(starts[s], ends[e - 1]) for s, e in merged]
+    return [(start, end) for start, end in merged]
 
 
 def _fragments(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
@@ -96,7 +98,7 @@ def _fragments(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int
     return fragments
 
 
-def _fragment_html(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
+def _fragment_html(text: str, start: int, end: int, marks: list[tuple[int, int]], length: int) -> str:
     html = ["…" if start > 0 else ""]
     position = start
     for mark_start, mark_end in marks:
@@ -104,7 +106,7 @@ def _fragment_html(text: str, start: int, end: int, marks: list[tuple[int, int]]
         html.append(f"<mark>{escape(text[mark_start:mark_end], quote=False)}</mark>")
         position = mark_end
     html.append(escape(text[position:end], quote=False))
-    html.append("…" if end < len(text) else "")
+    html.append("…" if end < length else "")
     return "".join(html)
 
 
@@ -117,6 +119,13 @@ def snippet_html(body: str, parsed: ParsedQuery | None) -> str:
     if spans:
         fragments = _fragments(spans, len(scanned))
         best = sorted(sorted(range(len(fragments)), key=lambda k: -len(fragments[k][2]))[:MAX_FRAGMENTS])
-        return FRAGMENT_SEPARATOR.join(_fragment_html(scanned, *fragments[k]) for k in best)
+        chosen: list[tuple[int, int, list[tuple[int, int]]]] = []
+        for k in best:
+            start, end, marks = fragments[k]
+            if chosen and chosen[-1][1] == start:  # adjacent windows read as one
+                chosen[-1] = (chosen[-1][0], end, chosen[-1][2] + marks)
+            else:
+                chosen.append((start, end, marks))
+        return FRAGMENT_SEPARATOR.join(_fragment_html(scanned, *fragment, len(body)) for fragment in chosen)
     head = body[:SNIPPET_CHARS]
     return escape(head, quote=False) + ("…" if len(body) > SNIPPET_CHARS else "")

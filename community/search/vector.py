@@ -46,7 +46,9 @@ _POSITION_DTYPE = np.dtype(POSITION_TYPECODE)
 # Decoded posting lists kept per process, counted in documents plus positions (about 16 bytes each,
 # so some 64 MB at most).
 POSTINGS_CACHE_POSTINGS = 4_000_000
-COLUMN_CACHE_ENTRIES = 256
+# Columns of segments (sort keys, lengths, kinds, areas), by bytes: some 4 MB per 100,000 documents, so a
+# few generations of a large index; those of segments gone after a merge or rebuild age out.
+COLUMN_CACHE_BYTES = 32 * 2**20
 
 
 class UnsupportedQuery(TypeError):
@@ -104,7 +106,13 @@ class Postings:
 
 _EMPTY = Postings(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, _POSITION_DTYPE))
 _postings_cache = _LRU(POSTINGS_CACHE_POSTINGS, weigh=lambda p: p.size + 1)
-_columns_cache = _LRU(COLUMN_CACHE_ENTRIES)
+
+
+def _nbytes(value) -> int:
+    return value.codes.nbytes if isinstance(value, _Codes) else value.nbytes
+
+
+_columns_cache = _LRU(COLUMN_CACHE_BYTES, weigh=_nbytes)
 
 
 def clear_caches() -> None:
@@ -150,17 +158,15 @@ def _read_generic(matcher, with_positions: bool) -> Postings:
     return Postings(np.array(docs, dtype=np.int64), np.array(counts, dtype=np.int64), positions)
 
 
-def segment_postings(reader, fieldname: str, btext: bytes) -> Postings:
-    """The postings of a term in one segment (deleted documents included), cached per process."""
+def segment_postings(reader, fieldname: str, btext: bytes, with_positions: bool | None = None) -> Postings:
+    """The postings of a term in one segment (deleted documents included), cached per process. Counts
+    and positions are read for position-bearing fields unless ``with_positions`` is False."""
     if (fieldname, btext) not in reader:
         return _EMPTY
-
-    def load() -> Postings:
-        format_ = reader.schema[fieldname].format
-        # Counts and positions come from ArrayPositions values; other fields only need documents.
-        return _read_postings(reader, fieldname, btext, isinstance(format_, ArrayPositions))
-
-    return _postings_cache.get((_segment_key(reader), fieldname, btext), load)
+    if with_positions is None:
+        with_positions = isinstance(reader.schema[fieldname].format, ArrayPositions)
+    key = (_segment_key(reader), fieldname, btext, with_positions)
+    return _postings_cache.get(key, lambda: _read_postings(reader, fieldname, btext, with_positions))
 
 
 # --- the index as arrays --------------------------------------------------------------------------
@@ -306,7 +312,8 @@ class IndexArrays:
         return docs, counts, positions, np.repeat(docs, counts)
 
     def term_docs(self, fieldname: str, btext: bytes) -> np.ndarray:
-        docs = [segment_postings(leaf, fieldname, btext).docs + offset for leaf, offset in self.leaves]
+        docs = [segment_postings(leaf, fieldname, btext, with_positions=False).docs + offset
+                for leaf, offset in self.leaves]
         return np.concatenate(docs) if docs else np.zeros(0, np.int64)
 
 
@@ -389,7 +396,7 @@ def _prefix(arrays: IndexArrays, node: wq.Prefix) -> _Match:
     for leaf, offset in arrays.leaves:
         for btext in leaf.expand_prefix(node.fieldname, node.text):
             btext = _to_bytes(arrays.searcher, node.fieldname, btext)
-            match.mask[segment_postings(leaf, node.fieldname, btext).docs + offset] = True
+            match.mask[segment_postings(leaf, node.fieldname, btext, with_positions=False).docs + offset] = True
     match.score[match.mask] = node.boost
     return match
 

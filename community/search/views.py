@@ -56,7 +56,7 @@ def results():
             context["result"] = result
             context["area_names"] = _area_names(result.facets.get("area", {}))
         except SearchUnavailable:
-            current_app.logger.warning("search index unavailable; answering from the database")
+            current_app.logger.warning("search index unavailable; answering from the database", exc_info=True)
             context["unavailable"] = True
             context["fallback"] = _database_fallback(q)
     return render_template("search/results.html", **context)

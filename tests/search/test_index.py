@@ -229,6 +229,23 @@ def test_corrupted_index_is_unavailable(index, make_doc, damage):
     gc.collect()
 
 
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.parametrize("suffix, filters", [(".pst", {}), (".pst", {"date_from": dt.date(2020, 1, 1)}),
+                                             ("_stored.col", {}), (".toc", {})])
+def test_truncated_or_garbled_files_make_search_unavailable_never_an_error(tmp_path, make_doc, suffix, filters):
+    index = SearchIndex(tmp_path / "search")
+    index.rebuild([make_doc(f"講座のお知らせ{n}", "市民講座を開きます。" * 20, kind="event",
+                            starts_at=dt.datetime(2025, 1, 1 + n), ends_at=None) for n in range(20)])
+    [path] = [index.path / name for name in os.listdir(index.path) if name.endswith(suffix)]
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if suffix != ".toc" else data[:40] + bytes([data[40] ^ 0xFF]) + data[41:])
+    fresh = SearchIndex(index.path)
+    with pytest.raises(SearchUnavailable):
+        fresh.query("講座", ["public"], **filters)
+    fresh.close()
+    gc.collect()
+
+
 def test_index_locked_by_another_writer_is_unavailable(index, make_doc):
     writer = index._open().writer()
     try:

@@ -129,6 +129,23 @@ def test_long_body_snippet_is_a_short_fragment(index, make_doc):
     assert len(snippet) < 400
 
 
+def test_snippet_never_repeats_a_character_that_normalisation_expands(index, make_doc):
+    # ㍿ is 株式会社 after NFKC: two query words can end inside the same stored character.
+    index.add([make_doc("社名", "弊社は㍿です")])
+    assert index.query("は株 社で", ["public"]).hits[0].snippet_html == "弊社<mark>は㍿で</mark>す"
+
+
+@pytest.mark.parametrize("gap, joined", [(150, True), (300, False)])
+def test_snippet_fragments_are_cut_with_an_ellipsis_only_where_text_is_left_out(index, make_doc, gap, joined):
+    body = "あ" * 100 + "子育て" + "い" * gap + "子育て" + "う" * 4000
+    index.add([make_doc("二つの語", body)])
+    snippet = index.query("子育て", ["public"]).hits[0].snippet_html
+    assert snippet.count("<mark>子育て</mark>") == 2
+    assert snippet.startswith("…あ") and snippet.endswith("う…")  # the body goes on past what is scanned
+    assert ("… …" not in snippet) is joined  # touching windows read as one
+    assert len(snippet) < 450
+
+
 def test_very_long_text_is_analysed_in_pieces(index, make_doc):
     # Sudachi refuses more than 49,149 bytes at once; words past that point must still be indexed.
     body = "地域の行事をお知らせします。\n" * 1200 + "最後に子育て相談の案内です。"  # 54,000 bytes

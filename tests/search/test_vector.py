@@ -144,3 +144,20 @@ def test_posting_lists_are_cached_per_segment_and_survive_a_new_searcher(built, 
     assert again.total == first.total
     # Only the new segment's postings were read.
     assert vector._postings_cache.used - cached < cached
+
+
+def test_segment_ids_never_repeat_even_when_random_is_seeded(tmp_path, make_doc):
+    """Posting lists are cached by segment id; Whoosh draws ids from the global `random` module, which a
+    script or a test may seed, and a repeated id would serve another index's postings."""
+    import random
+
+    random.seed(42)
+    first = SearchIndex(tmp_path / "a")
+    first.rebuild([make_doc("子育て相談", ""), make_doc("花火大会", "")])
+    assert first.query("花火", ["public"]).total == 1
+    random.seed(42)
+    second = SearchIndex(tmp_path / "b")
+    second.rebuild([make_doc("花火大会", ""), make_doc("非公開の会議録", "", audience="community:9")])
+    assert [hit.title for hit in second.query("花火", ["public"]).hits] == ["花火大会"]
+    first.close()
+    second.close()
