@@ -30,7 +30,7 @@ class SearcherPool:
         self._open_index = open_index
         self._lock = threading.Lock()
         self._searcher = None
-        self._opened_as: tuple[int, int] | None = None  # (pid, folder inode) it was opened for
+        self._opened_as: tuple[int, int, int] | None = None  # (pid, folder inode, its ctime) it was opened for
         self._leases: dict[int, int] = {}  # id(searcher) -> queries using it
         self._cache: OrderedDict[Any, Any] = OrderedDict()
 
@@ -45,8 +45,10 @@ class SearcherPool:
     def _lease(self):
         with self._lock:
             try:
-                # A rebuild swaps the folder (new inode); a forked worker must not share file handles.
-                identity = (os.getpid(), os.stat(self.path).st_ino)
+                # A rebuild swaps the folder (a new inode, and a new ctime should a later rebuild's folder
+                # get a freed inode again); a forked worker must not share file handles.
+                folder = os.stat(self.path)
+                identity = (os.getpid(), folder.st_ino, folder.st_ctime_ns)
             except OSError as exc:
                 raise SearchUnavailable(f"no search index at {self.path}") from exc
             try:
