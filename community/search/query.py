@@ -15,7 +15,6 @@ from whoosh import query as wq
 from whoosh.idsets import BitSet
 
 from .analysis import bigrams, is_hiragana_word, normalize, to_katakana, words
-from .phrase import ConsecutivePhrase
 from .schema import to_naive_utc
 
 # A word longer than this is cut: phrase queries over hundreds of bigrams only cost time.
@@ -35,7 +34,7 @@ class ParsedQuery:
 
 def _phrase(fieldname: str, terms: list[str]) -> wq.Query:
     # Field boosts (schema.py) weigh the clauses; a one-term phrase is just a term.
-    return wq.Term(fieldname, terms[0]) if len(terms) == 1 else ConsecutivePhrase(fieldname, terms)
+    return wq.Term(fieldname, terms[0]) if len(terms) == 1 else wq.Phrase(fieldname, terms)
 
 
 def _word_query(word: str, parsed: ParsedQuery) -> wq.Query:

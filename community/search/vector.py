@@ -34,7 +34,6 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
 from .codec import ArrayCodec, posting_blocks
-from .phrase import ConsecutivePhrase
 from .schema import POSITION_TYPECODE, ArrayPositions
 
 # Whoosh's BM25F defaults.
@@ -402,7 +401,9 @@ def _prefix(arrays: IndexArrays, node: wq.Prefix) -> _Match:
 
 
 def evaluate(arrays: IndexArrays, node: wq.Query) -> _Match:
-    if isinstance(node, ConsecutivePhrase):
+    if isinstance(node, wq.Phrase):
+        if node.slop != 1:
+            raise UnsupportedQuery("only phrases of consecutive words are evaluated")
         return _phrase(arrays, node)
     if isinstance(node, wq.Term):
         return _term(arrays, node)
