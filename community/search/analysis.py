@@ -20,7 +20,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -180,8 +180,7 @@ def _chunks(text: str):
         yield offset, text[offset:]
 
 
-# The morphological and reading fields analyse the same text one after the other; remembering the
-# last result halves the Sudachi work while indexing.
+# The highlighter asks for the words of the same text twice (spelling variants, then readings).
 _last_analysis: tuple[str, tuple[Morpheme, ...]] = ("", ())
 
 
@@ -242,13 +241,121 @@ def reading_runs(text_words: tuple[Morpheme, ...]) -> list[list[tuple[Morpheme, 
     return runs
 
 
+# --- index-time token streams -------------------------------------------------------------------------
+# (terms, positions) of each indexed view of a text: the Whoosh tokenizers below emit them one by one, and
+# bulk.py (rebuilds) takes the lists whole.
+
+_WORD = re.compile(r"\S+")
+_SPACE = re.compile(r"\s")
+
+
+def bigram_tokens(value: str) -> tuple[list[str], Any]:
+    """Character bigrams at their character positions; the last character before a space or the end is
+    emitted alone, so a one-character prefix query finds it. Grams never contain whitespace."""
+    text = normalize(value)
+    if _SPACE.search(text) is None:
+        return [text[i : i + 2] for i in range(len(text))], range(len(text))
+    grams: list[str] = []
+    positions: list[int] = []
+    for match in _WORD.finditer(text):
+        word, start = match.group(), match.start()
+        grams += [word[i : i + 2] for i in range(len(word))]
+        positions += range(start, start + len(word))
+    return grams, positions
+
+
+_DROPPED = object()
+_MORPH_CACHE_SIZE = 200_000
+
+
+def _morph_info(surface: str, normalized_form: str, reading_form: str):
+    """What ``words()`` and ``_word_reading()`` make of one Sudachi morpheme: (term, reading) or _DROPPED."""
+    if not any(ch.isalnum() for ch in surface):
+        return _DROPPED
+    m = Morpheme(0, 0, surface, normalize(normalized_form), reading_form)
+    return m.norm, _word_reading(m)
+
+
+_morph_cache: dict[tuple[str, str, str], Any] = {}
+
+
+def morph_and_reading_tokens(value: str) -> tuple[tuple[list[str], Any], tuple[list[str], list[int]]]:
+    """Sudachi words (normalized forms) and katakana reading bigrams of the same text, from one analysis.
+
+    The same as ``words()`` followed by ``reading_runs()`` (what the highlighter uses): reading bigrams run
+    over adjacent words and a run ends at punctuation, a space or a word without a reading, with a gap of
+    two positions so that a phrase never spans two runs. What a morpheme's surface, normalised form and
+    reading give is remembered: most words recur from document to document.
+    """
+    cache = _morph_cache
+    if len(cache) > _MORPH_CACHE_SIZE:
+        cache.clear()
+    tokenizer = _sudachi()
+    morph: list[str] = []
+    grams: list[str] = []
+    positions: list[int] = []
+    pos = 0
+    run: list[str] = []  # readings of the current run of adjacent words
+    run_end = 0
+    for offset, chunk in _chunks(normalize(value)):
+        for m in tokenizer.tokenize(chunk):
+            key = (m.surface(), m.normalized_form(), m.reading_form())
+            info = cache.get(key)
+            if info is None:
+                info = cache[key] = _morph_info(*key)
+            if info is _DROPPED:
+                continue
+            term, reading = info
+            morph.append(term)
+            if reading is None:
+                if run:
+                    pos = _add_run(run, grams, positions, pos)
+                    run = []
+                continue
+            if run and run_end != offset + m.begin():
+                pos = _add_run(run, grams, positions, pos)
+                run = []
+            run.append(reading)
+            run_end = offset + m.end()
+    if run:
+        _add_run(run, grams, positions, pos)
+    return (morph, range(len(morph))), (grams, positions)
+
+
+def _add_run(run: list[str], grams: list[str], positions: list[int], pos: int) -> int:
+    reading = "".join(run)
+    if len(reading) > 1:
+        run_grams = bigrams(reading)
+        grams += run_grams
+        positions += range(pos, pos + len(run_grams))
+        pos += len(run_grams)
+    return pos + 2  # the tokenizer's gap between runs
+
+
+# --- per-field accumulators --------------------------------------------------------------------------
+
+
 # --- Whoosh tokenizers -------------------------------------------------------------------------------
-# They hold no state, so the schema (which Whoosh pickles into the index) stays small and picklable.
+# They hold no state, so the schema (which Whoosh pickles into the index) stays small and picklable. They
+# give terms and positions only (the highlighter finds its own spans, see highlight.py).
 
 
 # Bump when a tokenizer's output changes: an index built by an older version then reports that it
 # must be rebuilt (see schema.is_current) instead of silently missing documents.
 ANALYSIS_VERSION = 2
+
+# The morphological and reading fields analyse the same text one after the other; the last analysis is
+# kept so that Sudachi runs once for both.
+_last_tokens: tuple[str | None, tuple] = (None, ())
+
+
+def _morph_and_reading(value: str):
+    global _last_tokens
+    last_value, tokens = _last_tokens
+    if value != last_value:
+        tokens = morph_and_reading_tokens(value)
+        _last_tokens = (value, tokens)
+    return tokens
 
 
 class _JapaneseTokenizer(Tokenizer):
@@ -261,80 +368,44 @@ class _JapaneseTokenizer(Tokenizer):
     def __hash__(self):
         return hash((self.__class__.__name__, self.version))
 
-
-class BigramTokenizer(_JapaneseTokenizer):
-    """Character bigrams at their character positions; the last character before a space or the end
-    is also emitted alone so a one-character prefix query finds it."""
+    def terms(self, value: str):
+        raise NotImplementedError
 
     def __call__(
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
         start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
     ):
-        text = normalize(value)
+        if chars:
+            raise ValueError(f"{type(self).__name__} gives no character offsets")
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        last = len(text) - 1
-        for i, ch in enumerate(text):
-            if ch.isspace():
-                continue
-            # Bigrams never contain whitespace: query words never do (spaces separate words).
-            token.text = text[i : i + 2] if i < last and not text[i + 1].isspace() else ch
+        texts, places = self.terms(value)
+        for text, place in zip(texts, places, strict=True):
+            token.text = text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = token.text
+                token.original = text
             if positions:
-                token.pos = start_pos + i
-            if chars:
-                # Offsets into the normalised text; snippets use highlight.py's own mapping.
-                token.startchar = start_char + i
-                token.endchar = start_char + i + len(token.text)
+                token.pos = start_pos + place
             yield token
+
+
+class BigramTokenizer(_JapaneseTokenizer):
+    """Character bigrams (see :func:`bigram_tokens`)."""
+
+    def terms(self, value: str):
+        return bigram_tokens(value)
 
 
 class MorphTokenizer(_JapaneseTokenizer):
     """Sudachi normalized forms, one token per word."""
 
-    def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, m in enumerate(words(normalize(value)), start_pos):
-            token.text = m.norm
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = m.surface
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + m.start
-                token.endchar = start_char + m.end
-            yield token
+    def terms(self, value: str):
+        return _morph_and_reading(value)[0]
 
 
 class ReadingTokenizer(_JapaneseTokenizer):
     """Katakana reading bigrams over runs of adjacent words; runs are separated by a position gap."""
 
-    def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for run in reading_runs(words(normalize(value))):
-            reading = "".join(r for _, r in run)
-            for gram in bigrams(reading) if len(reading) > 1 else ():
-                token.text = gram
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = gram
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + run[0][0].start
-                    token.endchar = start_char + run[-1][0].end
-                yield token
-                pos += 1
-            pos += 2  # the gap keeps phrases from spanning two runs
+    def terms(self, value: str):
+        return _morph_and_reading(value)[1]

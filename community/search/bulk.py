@@ -26,7 +26,6 @@ import hashlib
 import multiprocessing
 import pickle
 import queue
-import re
 import shutil
 import struct
 import traceback
@@ -45,17 +44,7 @@ from whoosh.filedb.filetables import md5_hash as _md5_hash
 from whoosh.system import _INT_SIZE, _LONG_SIZE, pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .analysis import (
-    BigramTokenizer,
-    Morpheme,
-    MorphTokenizer,
-    ReadingTokenizer,
-    _sudachi,
-    _word_reading,
-    bigrams,
-    normalize,
-)
-from .analysis import _chunks as _sudachi_chunks
+from .analysis import BigramTokenizer, MorphTokenizer, ReadingTokenizer, bigram_tokens, morph_and_reading_tokens
 from .codec import _HEADER as _BLOCK_HEADER
 from .codec import _WEIGHT as _BLOCK_WEIGHT
 from .codec import (
@@ -85,8 +74,6 @@ _MAGIC = b"W3Bl"  # whoosh3.WHOOSH3_HEADER_MAGIC, at the start of each term's po
 # W3TermInfo: flags, total weight, doc freq, min/max length bytes, max weight, first/last id; offset, length.
 _TERMINFO = struct.Struct(W3TermInfo._struct.format + "qi")
 assert _TERMINFO.size == W3TermInfo._struct.size + _LONG_SIZE + _INT_SIZE
-_WORD = re.compile(r"\S+")
-_SPACE = re.compile(r"\s")
 _WEIGHT_DTYPE = np.float64
 _U4 = np.dtype("<u4")  # ids and value lengths in a block
 _F4 = np.dtype("<f4")  # weights in a block
@@ -98,95 +85,8 @@ class WorkerError(RuntimeError):
     """A worker process failed; the message carries its traceback."""
 
 
-# --- token streams of our own analysers ---------------------------------------------------------------
-# Each returns (terms, positions) exactly as the tokenizer in analysis.py emits them for index time.
-
-
-def bigram_tokens(value: str) -> tuple[list[str], Any]:
-    """BigramTokenizer: a gram at each non-space character (a single character before a space or the end)."""
-    text = normalize(value)
-    if _SPACE.search(text) is None:
-        return [text[i : i + 2] for i in range(len(text))], range(len(text))
-    grams: list[str] = []
-    positions: list[int] = []
-    for match in _WORD.finditer(text):
-        word, start = match.group(), match.start()
-        grams += [word[i : i + 2] for i in range(len(word))]
-        positions += range(start, start + len(word))
-    return grams, positions
-
-
-_DROPPED = object()
-_MORPH_CACHE_SIZE = 200_000
 _VALUE_CACHE_SIZE = 50_000
 _CACHEABLE = (str, bytes, int, float, dt.datetime, dt.date)
-
-
-def _morph_info(surface: str, normalized_form: str, reading_form: str):
-    """What ``words()`` and ``_word_reading()`` make of one Sudachi morpheme: (term, reading) or _DROPPED."""
-    if not any(ch.isalnum() for ch in surface):
-        return _DROPPED
-    m = Morpheme(0, 0, surface, normalize(normalized_form), reading_form)
-    return m.norm, _word_reading(m)
-
-
-_morph_cache: dict[tuple[str, str, str], Any] = {}
-
-
-def morph_and_reading_tokens(value: str) -> tuple[tuple[list[str], Any], tuple[list[str], list[int]]]:
-    """MorphTokenizer and ReadingTokenizer of the same text, from one Sudachi analysis.
-
-    The same as ``words()`` followed by ``reading_runs()``, but what those compute from a morpheme's
-    surface, normalised form and reading is remembered: most words recur from document to document.
-    """
-    cache = _morph_cache
-    if len(cache) > _MORPH_CACHE_SIZE:
-        cache.clear()
-    tokenizer = _sudachi()
-    morph: list[str] = []
-    grams: list[str] = []
-    positions: list[int] = []
-    pos = 0
-    run: list[str] = []  # readings of the current run of adjacent words
-    run_end = 0
-    for offset, chunk in _sudachi_chunks(normalize(value)):
-        for m in tokenizer.tokenize(chunk):
-            key = (m.surface(), m.normalized_form(), m.reading_form())
-            info = cache.get(key)
-            if info is None:
-                info = cache[key] = _morph_info(*key)
-            if info is _DROPPED:
-                continue
-            term, reading = info
-            morph.append(term)
-            if reading is None:
-                if run:
-                    pos = _add_run(run, grams, positions, pos)
-                    run = []
-                continue
-            if run and run_end != offset + m.begin():
-                pos = _add_run(run, grams, positions, pos)
-                run = []
-            run.append(reading)
-            run_end = offset + m.end()
-    if run:
-        _add_run(run, grams, positions, pos)
-    return (morph, range(len(morph))), (grams, positions)
-
-
-def _add_run(run: list[str], grams: list[str], positions: list[int], pos: int) -> int:
-    reading = "".join(run)
-    if len(reading) > 1:
-        run_grams = bigrams(reading)
-        grams += run_grams
-        positions += range(pos, pos + len(run_grams))
-        pos += len(run_grams)
-    return pos + 2  # the tokenizer's gap between runs
-
-
-# --- per-field accumulators --------------------------------------------------------------------------
-
-
 _length_byte = functools.lru_cache(maxsize=4096)(length_to_byte)
 
 

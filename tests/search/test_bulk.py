@@ -13,7 +13,16 @@ import pytest
 from whoosh import index as whoosh_index
 
 from community.search import SearchIndex, bulk
-from community.search.analysis import SUDACHI_MAX_CHARS, BigramTokenizer, MorphTokenizer, ReadingTokenizer
+from community.search.analysis import (
+    SUDACHI_MAX_CHARS,
+    BigramTokenizer,
+    MorphTokenizer,
+    ReadingTokenizer,
+    bigrams,
+    normalize,
+    reading_runs,
+    words,
+)
 from community.search.codec import ArrayCodec
 from community.search.schema import build_schema, document_fields
 
@@ -231,6 +240,27 @@ def test_large_builds_are_split_into_segments(docs, reference, tmp_path, monkeyp
     assert got["stored"] == expected["stored"] and got["lengths"] == expected["lengths"]
 
 
+def _reference_bigrams(text):
+    """The bigram field as specified: a gram at each non-space character of the normalised text, the
+    character alone before a space or the end."""
+    text = normalize(text)
+    return [(text[i : i + 2] if i < len(text) - 1 and not text[i + 1].isspace() else ch, i)
+            for i, ch in enumerate(text) if not ch.isspace()]
+
+
+def _reference_readings(text):
+    """Reading bigrams as the highlighter sees them: per run of adjacent words (reading_runs), a gap of
+    two positions between runs."""
+    tokens, pos = [], 0
+    for run in reading_runs(words(normalize(text))):
+        reading = "".join(r for _, r in run)
+        for gram in bigrams(reading) if len(reading) > 1 else ():
+            tokens.append((gram, pos))
+            pos += 1
+        pos += 2
+    return tokens
+
+
 def test_tokens_match_the_tokenizers():
     spaces = "".join(chr(c) for c in range(0x3100) if chr(c).isspace() or re.match(r"\s", chr(c)))
     texts = [
@@ -238,15 +268,17 @@ def test_tokens_match_the_tokenizers():
         "x" + spaces, "東京\n" * 3, "学校の1年生とABCの先生 さがみはら市",
     ]
     for text in texts:
-        expected = [(t.text, t.pos) for t in BigramTokenizer()(text, positions=True)]
+        expected = _reference_bigrams(text)
         assert list(zip(*bulk.bigram_tokens(text), strict=True)) == expected, text
+        assert [(t.text, t.pos) for t in BigramTokenizer()(text, positions=True)] == expected, text
         (morph, morph_pos), (reading, reading_pos) = bulk.morph_and_reading_tokens(text)
         assert list(zip(morph, morph_pos, strict=True)) == [
-            (t.text, t.pos) for t in MorphTokenizer()(text, positions=True)
+            (m.norm, n) for n, m in enumerate(words(normalize(text)))
         ]
-        assert list(zip(reading, reading_pos, strict=True)) == [
-            (t.text, t.pos) for t in ReadingTokenizer()(text, positions=True)
-        ]
+        from_tokenizer = [(t.text, t.pos) for t in MorphTokenizer()(text, positions=True)]
+        assert from_tokenizer == list(zip(morph, morph_pos, strict=True))
+        assert list(zip(reading, reading_pos, strict=True)) == _reference_readings(text)
+        assert [(t.text, t.pos) for t in ReadingTokenizer()(text, positions=True)] == _reference_readings(text)
 
 
 @pytest.mark.parametrize("procs", [1, 2])
