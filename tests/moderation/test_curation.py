@@ -269,3 +269,28 @@ def test_a_second_click_racing_the_first_is_a_message_not_an_error(client, login
     response = client.post("/moderation/collections/new", data={"title": "二度押し", "slug": "kosodate"})
     assert response.status_code == 400
     assert "すでに使われています" in response.get_data(as_text=True)
+
+
+def test_a_post_whose_community_closes_is_named_by_its_kind_on_the_curation_pages(app, client, login, supporter,
+                                                                                   make_user, make_post):
+    from community.communities.models import Community
+    from community.extensions import db
+
+    owner = make_user()
+    community = make_post("community", owner)
+    topic = make_post("topic", owner, community=community, title="秘密の相談タイトル")
+    login(supporter)
+    response = client.post("/moderation/collections/new",
+                           data={"title": "夏の特集", "slug": "summer", "intro": "", "is_published": "y"})
+    assert response.status_code == 302
+    collection_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    item_url = f"/moderation/item/topic/{topic.id}"
+    assert client.post(f"/moderation/collections/{collection_id}/items", data={"item_url": item_url}).status_code == 302
+    assert client.post("/moderation/features", data={"item_url": item_url, "place": ""}).status_code == 302
+    with app.app_context():  # later the community becomes closed; the supporter is not a member
+        db.session.get(Community, community.id).is_closed = True
+        db.session.commit()
+    for url in ("/features/summer", f"/moderation/collections/{collection_id}", "/moderation/features"):
+        page = client.get(url).get_data(as_text=True)
+        assert "秘密の相談タイトル" not in page, url
+        assert "トピック" in page, url
