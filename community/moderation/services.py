@@ -17,7 +17,6 @@ from community.db import utcnow
 from community.extensions import db
 from community.items import KINDS, author_id_of, kind_of, title_of
 from community.moderation.audit import record
-from community.moderation.curation import featured_for, published_collections  # noqa: F401 - used by home/areas
 from community.moderation.links import item_link
 from community.moderation.models import Report, ReportReason, ReviewRequest
 from community.notifications.services import notify

@@ -343,12 +343,4 @@ def audit_csv():
                     headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'})
 
 
-@bp.record_once
-def _template_helpers(state) -> None:
-    """Globals (so that imported macros see them too) for pages outside this blueprint that show featured
-    items: templates/moderation/_featured.html on the home page and the area pages."""
-    state.app.jinja_env.globals.update(moderation_item_title=title_of, moderation_item_link=item_link,
-                                       moderation_kind_labels=KIND_LABELS)
-
-
 from community.moderation import admin_views, curation_views  # noqa: E402,F401 - their routes join this blueprint

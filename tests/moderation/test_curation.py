@@ -8,7 +8,7 @@ import pytest
 def _featured(app, area_slug=None):
     from community.areas.services import area_by_slug
     from community.items import title_of
-    from community.moderation.services import featured_for
+    from community.moderation.curation import featured_for
 
     with app.test_request_context():
         area = area_by_slug(area_slug) if area_slug else None
@@ -42,7 +42,7 @@ def test_feature_on_an_area_page_until_an_end_date(app, client, login, supporter
     assert _featured(app, "hashimoto") == ["橋本の定食屋"]
     assert _featured(app) == []
     from community.db import utcnow
-    from community.moderation.services import featured_for
+    from community.moderation.curation import featured_for
 
     with app.test_request_context():
         assert featured_for(area_by_slug("hashimoto"), now=utcnow() + timedelta(days=5)) == []
@@ -118,8 +118,8 @@ def test_featured_items_only_ever_public_ones(app, client, login, supporter, edi
 def test_featured_for_asks_a_fixed_number_of_queries(app, editor, make_item, make_user, make_post, count_queries):
     from community.extensions import db
     from community.items import link_of, title_of
+    from community.moderation.curation import featured_for
     from community.moderation.models import Feature
-    from community.moderation.services import featured_for
 
     def add():
         author = make_user()
@@ -231,7 +231,7 @@ def test_hidden_items_leave_the_collection_and_unpublished_collections_are_priva
 
 
 def test_published_collections_for_the_home_page(app, client, login, supporter, collection):
-    from community.moderation.services import published_collections
+    from community.moderation.curation import published_collections
 
     login(supporter)
     client.post("/moderation/collections/new", data={"title": "下書きの特集", "slug": "draft-one"})
@@ -239,24 +239,15 @@ def test_published_collections_for_the_home_page(app, client, login, supporter, 
         assert [c.title for c in published_collections(5)] == ["子育て応援特集"]
 
 
-def test_featured_macros_render_for_the_home_page(app, client, login, supporter, editor, make_item, collection):
-    from flask import render_template_string
-
-    from community.moderation.services import featured_for, published_collections
-
+def test_featured_items_and_collections_show_on_the_home_page(app, client, login, supporter, editor, make_item,
+                                                               collection):
     event = make_item("event", editor.group, title="みんなの夏祭り")
+    assert 'id="featured-heading"' not in client.get("/").get_data(as_text=True)  # nothing featured: no section
     login(supporter)
     client.post("/moderation/features", data={"item_url": f"/events/{event.id}", "place": "", "note": "家族で"})
-    with app.test_request_context():
-        html = render_template_string(
-            '{% from "moderation/_featured.html" import featured_list, collections_list %}'
-            "{{ featured_list(featured) }}{{ collections_list(collections) }}",
-            featured=featured_for(None), collections=published_collections(4))
+    html = client.get("/").get_data(as_text=True)
     assert f'<a href="/events/{event.id}">みんなの夏祭り</a>' in html and "家族で" in html
     assert '<a href="/features/kosodate">子育て応援特集</a>' in html
-    with app.test_request_context():
-        assert render_template_string('{% from "moderation/_featured.html" import featured_list %}'
-                                      "{{ featured_list([]) }}").strip() == ""
 
 
 def test_a_second_click_racing_the_first_is_a_message_not_an_error(client, login, supporter, collection,
