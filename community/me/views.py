@@ -68,8 +68,7 @@ def me_helpers():
     def is_bookmarked(kind: str, item_id: int) -> bool:
         return item_id in bookmarked_state(current_user, kind, [item_id])
 
-    return {"is_following": is_following, "is_bookmarked": is_bookmarked, "item_link": link_of,
-            "item_title": title_of}
+    return {"is_following": is_following, "is_bookmarked": is_bookmarked}
 
 
 # --- pages ----------------------------------------------------------------------------------------
