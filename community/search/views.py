@@ -52,7 +52,10 @@ def results():
                 q, audiences=policy.audiences_of(current_user), kind=kind, area=str(area.id) if area else None,
                 category=category.slug if category else None, date_from=date_from, date_to=date_to, sort=sort,
                 page=page, per_page=PER_PAGE)
-            result.hits = _still_visible(result.hits)
+            shown = _still_visible(result.hits)
+            # The count and the pages must not promise hits the database check took away.
+            result.total -= len(result.hits) - len(shown)
+            result.hits = shown
             context["result"] = result
             context["area_names"] = _area_names(result.facets.get("area", {}))
         except SearchUnavailable:
@@ -93,11 +96,13 @@ def _database_fallback(q: str, limit: int = 30) -> list[tuple[str, object]]:
     from community.notices.models import Notice
     from community.shops.models import Shop
 
-    pattern = f"%{q.replace('%', '').replace('_', '')}%"
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
     found = []
     for kind, model, title in (("event", Event, Event.title), ("shop", Shop, Shop.name), ("notice", Notice,
                                                                                            Notice.title)):
-        query = public_items_query(model).where(or_(title.like(pattern), model.body.like(pattern))).limit(limit)
+        matches = or_(title.like(pattern, escape="\\"), model.body.like(pattern, escape="\\"))
+        query = public_items_query(model).where(matches).limit(limit)
         found += [(kind, item) for item in db.session.scalars(query)]
     return found
 

@@ -181,3 +181,30 @@ def test_search_page_sql_statements_are_bounded(client, editor, make_item, count
         page = _search(client, "図書館")
     assert "28 件見つかりました" in page
     assert many.n == few.n
+
+
+def test_a_notice_whose_window_passed_is_neither_shown_nor_counted(client, app, editor, make_item):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from community.extensions import db
+    from community.notices.models import Notice
+    from community.timeutil import now_utc
+
+    make_item("notice", editor.group, title="断水のお知らせ 一")
+    gone = make_item("notice", editor.group, title="断水のお知らせ 二")
+    assert "2 件見つかりました" in _search(client, "断水")
+    with app.app_context():  # the window passes with no write that would re-index the notice
+        db.session.execute(update(Notice).where(Notice.id == gone.id).values(publish_until=now_utc() - timedelta(1)))
+        db.session.commit()
+    page = _search(client, "断水")
+    assert "1 件見つかりました" in page and "断水のお知らせ 二" not in page
+
+
+def test_database_fallback_takes_percent_and_underscore_literally(client, app, editor, make_item):
+    make_item("event", editor.group, title="割引率100%の日")
+    make_item("event", editor.group, title="割引率1000の日")
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    page = _search(client, "100%")
+    assert "割引率100%の日" in page and "割引率1000の日" not in page
