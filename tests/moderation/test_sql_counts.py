@@ -107,6 +107,21 @@ def test_dashboard(app, client, login, supporter, editor, make_group, make_item,
     same_count("/moderation/dashboard", add)
 
 
+def test_urgent_notices_admin_page(app, client, login, admin, same_count):
+    from community.extensions import db
+    from community.signage.models import UrgentNotice
+    from community.timeutil import now_utc
+
+    def add():
+        with app.app_context():
+            db.session.add(UrgentNotice(title="避難指示", body="高台へ", ends_at=now_utc() + timedelta(hours=3),
+                                        created_by_id=admin.id))
+            db.session.commit()
+
+    login(admin)
+    same_count("/admin/urgent", add)
+
+
 def test_admin_lists(client, login, admin, make_user, same_count):
     login(admin)
     same_count("/admin/supporters", lambda: make_user("supporter"))
