@@ -208,3 +208,15 @@ def test_database_fallback_takes_percent_and_underscore_literally(client, app, e
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
     page = _search(client, "100%")
     assert "割引率100%の日" in page and "割引率1000の日" not in page
+
+
+def test_result_count_in_english_is_singular_for_one(client, editor, make_item):
+    make_item("event", editor.group, title="ひとつだけの催し")
+    make_item("event", editor.group, title="ふたつの催し その一")
+    make_item("event", editor.group, title="ふたつの催し その二")
+
+    def english(q):
+        return client.get("/search", query_string={"q": q}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert "1 result found" in english("ひとつだけ")
+    assert "2 results found" in english("ふたつの催し")

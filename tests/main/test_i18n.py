@@ -39,9 +39,14 @@ def test_every_interface_string_has_english():
     assert not missing, f"run scripts/i18n.sh and translate: {missing[:20]}"
 
 
+def _plain(value):
+    """Plural messages carry tuples in the .po reader and lists in the .mo reader."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def test_compiled_catalogue_matches_the_po_file():
     with PO.open("rb") as handle:
-        po = {m.id: m.string for m in read_po(handle) if m.id and m.string}
+        po = {_plain(m.id): _plain(m.string) for m in read_po(handle) if m.id and m.string}
     with MO.open("rb") as handle:
-        mo = {m.id: m.string for m in read_mo(handle) if m.id}
+        mo = {_plain(m.id): _plain(m.string) for m in read_mo(handle) if m.id}
     assert po == mo, "run scripts/i18n.sh to compile the catalogue"
