@@ -89,7 +89,7 @@ def link_of(item) -> str:
     if kind == "profile":
         return url_for("accounts.profile", user_id=item.id)
     if kind == "reply":
-        return f"{item.topic.link}#reply-{item.id}"
+        return url_for("communities.reply_link", slug=item.topic.community.slug, reply_id=item.id)
     if kind == "board_reply":
         return url_for("board.reply", reply_id=item.id)  # redirects to the right page of the thread
     return item.link

@@ -222,12 +222,6 @@ def open_community_ids():
     return select(Community.id).where(Community.is_closed.is_(False), Community.status == Status.PUBLISHED)
 
 
-def closed_community_ids():
-    from community.communities.models import Community
-
-    return select(Community.id).where(Community.is_closed.is_(True))
-
-
 def is_community_member(user, community) -> bool:
     return community.id in community_roles_of(user)
 
@@ -404,21 +398,6 @@ def audiences_for_item(item) -> list[str]:
 # --- the regional message board (appended by the board helper) ------------------------------------
 
 
-def board_visible_clause(user, model):
-    """SQL twin of can_view_post for board threads and replies: published ones for everyone, the user's
-    own whatever their status, and everything for staff (who moderate them)."""
-    from sqlalchemy import or_, true
-
-    from community.content.models import Status
-
-    if is_staff(user):
-        return true()
-    clause = model.status == Status.PUBLISHED
-    if is_signed_in(user):
-        clause = or_(clause, model.author_id == user.id)
-    return clause
-
-
 def can_close_board_thread(user, thread) -> bool:
     """The author ends their own ゆずります / 探しています thread before it expires."""
     from community.board.models import EXPIRING_KINDS
@@ -439,8 +418,9 @@ def can_read_notification(user, notification) -> bool:
 
 
 def post_visible_clause(user, model):
-    """SQL twin of can_view_post for lists of topics or replies: published ones, the user's own pending or
-    hidden ones, and everything for staff (whose rights to the place itself are checked separately)."""
+    """SQL twin of can_view_post for lists of topics, replies, board threads and board replies: published ones,
+    the user's own pending or hidden ones, and everything for staff (whose rights to the place itself are checked
+    separately)."""
     from sqlalchemy import or_, true
 
     from community.content.models import Status

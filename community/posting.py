@@ -1,5 +1,6 @@
 """Rules every member post goes through: rate limits, link limits for new accounts, repeated text,
-and pre-moderation of a new member's first posts. Topics, replies and board posts all call check_post."""
+and pre-moderation of a new member's first posts. Topics, replies and board posts all call check_post
+(check_edit when they are edited)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,13 @@ def check_post(user, text: str) -> None:
     if new_account and len(LINK_RE.findall(text)) > config.get("NEW_ACCOUNT_MAX_LINKS", 2):
         raise PostRefused(_("登録したばかりのアカウントでは、1回の投稿に含められるリンクは%(n)d個までです。",
                             n=config.get("NEW_ACCOUNT_MAX_LINKS", 2)))
+
+
+def check_edit(user, old_text: str, new_text: str) -> None:
+    """An edit goes through the same limits as a new post once its text changes (otherwise a new account could
+    post something harmless and edit the links in); an unchanged text, e.g. a title-only fix, is let through."""
+    if new_text != old_text:
+        check_post(user, new_text)
 
 
 def initial_status(user) -> Status:

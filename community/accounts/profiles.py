@@ -61,8 +61,9 @@ def recent_public_posts(member, limit: int = POSTS_SHOWN) -> list[ProfilePost]:
         .where(Reply.author_id == member.id, Reply.status == Status.PUBLISHED, Reply.deleted_at.is_(None),
                Topic.status == Status.PUBLISHED, Topic.deleted_at.is_(None), Community.id.in_(open_ids))
         .order_by(Reply.created_at.desc(), Reply.id.desc()).limit(limit))
-    posts += [ProfilePost("reply", r.topic.title, f"{r.topic.link}#reply-{r.id}", r.topic.community.name,
-                          r.created_at) for r in replies]
+    posts += [ProfilePost("reply", r.topic.title, url_for("communities.reply_link", slug=r.topic.community.slug,
+                                                          reply_id=r.id), r.topic.community.name, r.created_at)
+              for r in replies]
     if "board.thread" in current_app.view_functions:  # the message board may not be installed
         posts += _board_posts(member, limit)
     posts.sort(key=lambda post: post.created_at, reverse=True)

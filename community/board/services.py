@@ -19,7 +19,7 @@ from community.content.models import Status
 from community.db import utcnow
 from community.extensions import db
 from community.notifications.services import notify
-from community.posting import check_post, initial_status
+from community.posting import check_edit, check_post, initial_status
 from community.text import plain_text, render_markdown
 
 THREADS_PER_PAGE = 20
@@ -83,7 +83,7 @@ def listed_threads(user, filters: BoardFilters, now: datetime | None = None):
     query = (
         select(BoardThread)
         .options(joinedload(BoardThread.area), joinedload(BoardThread.author))
-        .where(BoardThread.deleted_at.is_(None), policy.board_visible_clause(user, BoardThread))
+        .where(BoardThread.deleted_at.is_(None), policy.post_visible_clause(user, BoardThread))
     )
     if not filters.closed:
         query = query.where(or_(BoardThread.expires_at.is_(None), BoardThread.expires_at > now))
@@ -112,7 +112,7 @@ def load_reply(reply_id: int) -> BoardReply | None:
 
 
 def _visible_replies(user, thread: BoardThread):
-    return select(BoardReply).where(BoardReply.thread_id == thread.id, policy.board_visible_clause(user, BoardReply))
+    return select(BoardReply).where(BoardReply.thread_id == thread.id, policy.post_visible_clause(user, BoardReply))
 
 
 def thread_replies(user, thread: BoardThread, page: int):
@@ -177,8 +177,7 @@ def create_thread(author, data: dict, now: datetime | None = None) -> BoardThrea
 
 def update_thread(thread: BoardThread, data: dict, editor) -> None:
     title = _checked_title(data["title"])
-    if data["body"] != thread.body:
-        check_post(editor, data["body"])
+    check_edit(editor, thread.body, data["body"])
     thread.title, thread.area_id = title, data["area_id"]
     thread.body, thread.body_html = data["body"], render_markdown(data["body"])
     thread.edited_at = utcnow()
@@ -229,8 +228,7 @@ def reply_published(reply: BoardReply, thread: BoardThread | None = None) -> Non
 
 
 def update_reply(reply: BoardReply, body: str, editor) -> None:
-    if body != reply.body:
-        check_post(editor, body)
+    check_edit(editor, reply.body, body)
     reply.body, reply.body_html = body, render_markdown(body)
     reply.edited_at = utcnow()
     db.session.flush()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from community import policy
@@ -16,7 +17,7 @@ from community.db import utcnow
 from community.extensions import db
 from community.moderation import audit
 from community.notifications.services import notify
-from community.posting import check_post, initial_status
+from community.posting import check_edit, check_post, initial_status
 from community.text import render_markdown
 
 TOPICS_PER_PAGE = 20
@@ -55,17 +56,23 @@ def load_reply(community: Community, reply_id: int) -> Reply | None:
         .where(Reply.id == reply_id, Topic.community_id == community.id, Topic.deleted_at.is_(None)))
 
 
+def _visible_replies(topic: Topic, user):
+    """The replies of a topic this user sees on its pages (deleted ones included: they stay as placeholders)."""
+    return select(Reply).where(Reply.topic_id == topic.id, policy.post_visible_clause(user, Reply))
+
+
 def replies_page(topic: Topic, user, page: int = 1, per_page: int = REPLIES_PER_PAGE):
     """Replies oldest first; deleted ones stay in place (shown as deleted) so the thread reads on."""
-    query = (select(Reply).options(joinedload(Reply.author))
-             .where(Reply.topic_id == topic.id, policy.post_visible_clause(user, Reply))
-             .order_by(Reply.created_at, Reply.id))
+    query = _visible_replies(topic, user).options(joinedload(Reply.author)).order_by(Reply.created_at, Reply.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def last_page_of(topic: Topic, user, per_page: int = REPLIES_PER_PAGE) -> int:
-    page = replies_page(topic, user, 1, per_page)
-    return max(page.pages, 1)
+def reply_page(reply: Reply, user, per_page: int = REPLIES_PER_PAGE) -> int:
+    """Which page of its topic shows this reply to this user: the replies they see before it, in page order."""
+    before = _visible_replies(reply.topic, user).where(or_(
+        Reply.created_at < reply.created_at, and_(Reply.created_at == reply.created_at, Reply.id < reply.id)))
+    position = db.session.scalar(select(func.count()).select_from(before.subquery())) or 0
+    return position // per_page + 1
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -85,9 +92,11 @@ def create_topic(community: Community, data: dict, actor) -> Topic:
     return topic
 
 
-def update_topic(topic: Topic, data: dict) -> None:
-    topic.title = data["title"].strip()
-    topic.body = data["body"] or ""
+def update_topic(topic: Topic, data: dict, editor) -> None:
+    """Raises PostRefused (abuse limits, the same text as create_topic checks) before changing anything."""
+    title, body = data["title"].strip(), data["body"] or ""
+    check_edit(editor, f"{topic.title}\n{topic.body}", f"{title}\n{body}")
+    topic.title, topic.body = title, body
     topic.body_html = render_markdown(topic.body)
     topic.edited_at = utcnow()
     db.session.flush()
@@ -133,8 +142,13 @@ def reply_published(reply: Reply, topic: Topic | None = None, author=None) -> No
     refresh_counters(topic)
     if topic.author_id != reply.author_id:
         author = author or reply.author
-        notify(topic.author_id, "topic_reply", f"{topic.link}#reply-{reply.id}",
+        notify(topic.author_id, "topic_reply", reply_link(reply),
                community_name=topic.community.name, topic_title=topic.title, user_name=author.display_name)
+
+
+def reply_link(reply: Reply) -> str:
+    """A reply's permanent address: it redirects to the page of the topic that shows it to whoever follows it."""
+    return url_for("communities.reply_link", slug=reply.topic.community.slug, reply_id=reply.id)
 
 
 def refresh_counters(topic: Topic) -> None:
@@ -149,7 +163,9 @@ def refresh_counters(topic: Topic) -> None:
     db.session.flush()
 
 
-def update_reply(reply: Reply, body: str) -> None:
+def update_reply(reply: Reply, body: str, editor) -> None:
+    """Raises PostRefused (abuse limits) before changing anything."""
+    check_edit(editor, reply.body, body)
     reply.body = body
     reply.body_html = render_markdown(body)
     reply.edited_at = utcnow()

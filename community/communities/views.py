@@ -334,9 +334,7 @@ def reply(slug: str, topic_id: int):
         else:
             db.session.commit()
             flash(_posted_message(new_reply), "success")
-            last = boards.last_page_of(topic, current_user)
-            return redirect(url_for("communities.topic", slug=community.slug, topic_id=topic.id,
-                                    page=last if last > 1 else None, _anchor=f"reply-{new_reply.id}"))
+            return redirect(_reply_target(new_reply))
     return _render_topic(community, topic, form, 400)
 
 
@@ -348,10 +346,14 @@ def edit_topic(slug: str, topic_id: int):
     policy.require(policy.can_edit_post(current_user, topic))
     form = TopicForm(obj=topic)
     if form.validate_on_submit():
-        boards.update_topic(topic, form.data)
-        db.session.commit()
-        flash(_("トピックを編集しました。"), "success")
-        return redirect(url_for("communities.topic", slug=community.slug, topic_id=topic.id))
+        try:
+            boards.update_topic(topic, form.data, current_user)
+        except PostRefused as error:
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("トピックを編集しました。"), "success")
+            return redirect(url_for("communities.topic", slug=community.slug, topic_id=topic.id))
     return render_template("communities/topic_form.html", form=form, community=community, topic=topic), (
         400 if form.errors else 200)
 
@@ -390,6 +392,25 @@ def _reply(community, reply_id: int):
     return found
 
 
+def _reply_target(reply) -> str:
+    """The topic page that shows this reply to the current user, anchored at it."""
+    page = boards.reply_page(reply, current_user)
+    return url_for("communities.topic", slug=reply.topic.community.slug, topic_id=reply.topic_id,
+                   page=page if page > 1 else None, _anchor=f"reply-{reply.id}")
+
+
+@bp.route("/communities/<slug>/replies/<int:reply_id>")
+def reply_link(slug: str, reply_id: int):
+    """A reply's permanent link (notifications, search, moderation, profiles): the page of its topic that shows
+    it. A deleted reply still leads to its place (it stays there as a placeholder)."""
+    community = _community_content(slug)
+    found = boards.load_reply(community, reply_id)
+    if found is None or not policy.can_view_post(current_user, found) \
+            or not policy.can_view_post(current_user, found.topic):
+        abort(404)
+    return redirect(_reply_target(found))
+
+
 @bp.route("/communities/<slug>/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_reply(slug: str, reply_id: int):
@@ -398,10 +419,14 @@ def edit_reply(slug: str, reply_id: int):
     policy.require(policy.can_edit_post(current_user, found))
     form = ReplyForm(obj=found)
     if form.validate_on_submit():
-        boards.update_reply(found, form.body.data)
-        db.session.commit()
-        flash(_("返信を編集しました。"), "success")
-        return redirect(f"{found.topic.link}#reply-{found.id}")
+        try:
+            boards.update_reply(found, form.body.data, current_user)
+        except PostRefused as error:
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("返信を編集しました。"), "success")
+            return redirect(boards.reply_link(found))
     return render_template("communities/reply_form.html", form=form, community=community, reply=found), (
         400 if form.errors else 200)
 

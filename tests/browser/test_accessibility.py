@@ -197,6 +197,7 @@ NOT_PAGES = {
     "me.feed_atom", "me.feed_ics", "opendata.export_events", "opendata.export_facilities",
     "moderation.audit_csv", "signage.data",
     "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page
+    "communities.reply_link",  # /communities/<slug>/replies/<id> redirects to the reply on its topic's page
 }
 
 _VISITS = [entry if isinstance(entry, Visit) else Visit(entry) for entry in PAGES]

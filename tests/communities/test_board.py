@@ -67,8 +67,9 @@ def test_member_posts_a_topic_and_others_reply(client, app, login, board, rows, 
     assert response.headers["Location"].endswith(f"#reply-{reply.id}")
     assert _topic_row(app, topic.id).reply_count == 1
     data = {"community_name": "橋本の写真部", "topic_title": "撮影会の相談", "user_name": "ボブ"}
-    link = f"/communities/{slug}/topics/{topic.id}#reply-{reply.id}"
+    link = f"/communities/{slug}/replies/{reply.id}"  # the reply's permanent link: it finds the reply's page
     assert notifications(board.alice) == [("topic_reply", data, link)]
+    assert client.get(link).headers["Location"] == f"/communities/{slug}/topics/{topic.id}#reply-{reply.id}"
     assert notifications(board.bob) == []  # no one is told of their own reply
     assert "行きます！" in client.get(f"/communities/{slug}/topics/{topic.id}").get_data(as_text=True)
     listing = client.get(f"/communities/{slug}/topics").get_data(as_text=True)
@@ -298,6 +299,59 @@ def test_new_reply_lands_on_the_last_page(client, login, board, make_topic, make
     assert f"/communities/{slug}/topics/{topic.id}?page=2#reply-" in response.headers["Location"]
 
 
+def test_reply_links_lead_to_the_page_that_shows_the_reply(client, login, board, make_topic, make_replies,
+                                                            notifications):
+    """Reply 31 is on page 2: its notification, its edit and the author's profile all lead there, anchored."""
+    slug = board.community.slug
+    topic = make_topic(board.community, board.alice, ago=timedelta(hours=2))
+    make_replies(topic, [board.admin], 30, until_ago=timedelta(minutes=5))
+    login(board.bob)
+    posted = client.post(f"/communities/{slug}/topics/{topic.id}/replies", data={"body": "31番目の返信"})
+    assert posted.status_code == 302
+    [(kind, _data, link)] = notifications(board.alice)
+    assert kind == "topic_reply"
+    reply_id = int(link.rsplit("/", 1)[1])
+    assert link == f"/communities/{slug}/replies/{reply_id}"
+    target = f"/communities/{slug}/topics/{topic.id}?page=2#reply-{reply_id}"
+    login(board.alice)
+    followed = client.get(link)
+    assert followed.status_code == 302 and followed.headers["Location"] == target
+    assert f'id="reply-{reply_id}"' in client.get(target.split("#")[0]).get_data(as_text=True)
+    login(board.bob)
+    edited = client.post(f"/communities/{slug}/replies/{reply_id}/edit", data={"body": "31番目の返信（直した）"})
+    assert edited.status_code == 302 and edited.headers["Location"] == link
+    assert client.get(link).headers["Location"] == target
+    assert f'href="{link}"' in client.get(f"/users/{board.bob.id}").get_data(as_text=True)
+    client.get("/logout")
+    assert client.get(link).headers["Location"] == target  # an open community's reply, for visitors too
+    first = client.get(f"/communities/{slug}/replies/{reply_id - 30}")
+    assert first.headers["Location"] == f"/communities/{slug}/topics/{topic.id}#reply-{reply_id - 30}"
+
+
+def test_reply_link_is_not_found_for_those_who_may_not_see_the_reply(client, login, make_user, make_community,
+                                                                     make_topic, make_reply):
+    from community.content.models import Status
+
+    admin, member, outsider = make_user(), make_user(), make_user()
+    closed = make_community(admin=admin, members=[member], closed=True)
+    topic = make_topic(closed, admin)
+    reply = make_reply(topic, member)
+    link = f"/communities/{closed.slug}/replies/{reply.id}"
+    login(member)
+    assert client.get(link).status_code == 302
+    login(outsider)
+    assert client.get(link).status_code == 404
+    client.get("/logout")
+    assert client.get(link).status_code == 404
+    open_one = make_community(admin=admin, members=[member])
+    pending = make_reply(make_topic(open_one, admin), member, status=Status.PENDING)
+    pending_link = f"/communities/{open_one.slug}/replies/{pending.id}"
+    assert client.get(pending_link).status_code == 404
+    login(member)
+    assert client.get(pending_link).status_code == 302  # its author sees it
+    assert client.get(f"/communities/{open_one.slug}/replies/{reply.id}").status_code == 404  # another community's
+
+
 def test_new_since_last_visit_marker(client, login, board, make_topic, make_reply):
     slug = board.community.slug
     topic = make_topic(board.community, board.alice, title="読んだ話題", ago=timedelta(hours=3))
@@ -409,6 +463,26 @@ def test_abuse_limits_are_shown_in_the_form(client, app, login, board, make_topi
     limited = client.post(f"/communities/{slug}/topics/{topic.id}/replies", data={"body": "三つ目"})
     assert limited.status_code == 400
     assert "しばらく時間をおいてから" in limited.get_data(as_text=True)
+
+
+def test_edits_go_through_the_abuse_limits_when_the_text_changes(client, app, login, board, make_topic, make_reply):
+    """A new account may not edit links into a post it could not have posted with them."""
+    slug = board.community.slug
+    topic = make_topic(board.community, board.bob, title="元のタイトル", body="ふつうの本文")
+    reply = make_reply(topic, board.bob, body="ふつうの返信")
+    login(board.bob)
+    links = " ".join(f"https://spam{n}.example" for n in range(5))
+    refused = client.post(f"/communities/{slug}/topics/{topic.id}/edit", data={"title": "元のタイトル", "body": links})
+    assert refused.status_code == 400 and "リンクは2個まで" in refused.get_data(as_text=True)
+    assert _topic_row(app, topic.id).body == "ふつうの本文"
+    refused = client.post(f"/communities/{slug}/replies/{reply.id}/edit", data={"body": links})
+    assert refused.status_code == 400 and "リンクは2個まで" in refused.get_data(as_text=True)
+    assert _reply_row(app, reply.id).body == "ふつうの返信"
+    app.config["POST_RATE_LIMIT"] = 2  # the topic and the reply are already two recent posts
+    assert client.post(f"/communities/{slug}/topics/{topic.id}/edit",
+                       data={"title": "元のタイトル", "body": "ふつうの本文"}).status_code == 302  # unchanged
+    limited = client.post(f"/communities/{slug}/replies/{reply.id}/edit", data={"body": "直した返信"})
+    assert limited.status_code == 400 and "しばらく時間をおいてから" in limited.get_data(as_text=True)
 
 
 def test_posting_keeps_the_community_active_and_the_directory_in_order(client, app, login, board, make_user,
