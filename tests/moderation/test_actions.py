@@ -234,7 +234,8 @@ def test_topic_reply_count_follows_approve_hide_and_restore(client, login, suppo
     _act(client, "reply", reply.id, "approve", expected="pending")
     assert fetch("topic", topic.id).reply_count == 1
     [(kind, link, data)] = notifications(author)
-    assert kind == "topic_reply" and link.endswith(f"#reply-{reply.id}") and data["user_name"] == newcomer.display_name
+    assert kind == "topic_reply" and data["user_name"] == newcomer.display_name
+    assert client.get(link).headers["Location"].endswith(f"#reply-{reply.id}")  # the reply's permanent address
     _act(client, "reply", reply.id, "hide", expected="published", reason="重複")
     assert fetch("topic", topic.id).reply_count == 0
     _act(client, "reply", reply.id, "restore", expected="hidden")
