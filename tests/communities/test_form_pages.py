@@ -1,0 +1,20 @@
+"""The form pages render for those who may use them (the other tests mostly post to them)."""
+
+
+def _form_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.get_data(as_text=True)
+    assert '<form method="post"' in page and 'name="csrf_token"' in page, url
+    return page
+
+
+def test_community_form_pages(client, login, member, make_community, make_topic, make_reply):
+    community = make_community(admin=member)
+    topic = make_topic(community, member)
+    reply = make_reply(topic, member)
+    login(member)
+    _form_page(client, "/communities/new")
+    _form_page(client, f"/communities/{community.slug}/topics/new")
+    page = _form_page(client, f"/communities/{community.slug}/replies/{reply.id}/edit")
+    assert reply.body in page  # the form holds the text being edited
