@@ -18,3 +18,12 @@ def test_community_form_pages(client, login, member, make_community, make_topic,
     _form_page(client, f"/communities/{community.slug}/topics/new")
     page = _form_page(client, f"/communities/{community.slug}/replies/{reply.id}/edit")
     assert reply.body in page  # the form holds the text being edited
+
+
+def test_a_meetup_is_not_edited_through_the_event_editor(client, login, member, make_community, make_meetup):
+    community = make_community(admin=member)
+    meetup = make_meetup(community, member)
+    login(member)  # the community's admin: meetups are managed on the community's own pages
+    for path in ("edit", "history"):
+        assert client.get(f"/events/{meetup.id}/{path}").status_code == 404, path
+    assert client.post(f"/events/{meetup.id}/withdraw").status_code == 404

@@ -72,6 +72,8 @@ def test_edit_keeps_the_previous_version(client, app, login, editor):
 def test_withdraw_takes_the_event_off_the_public_pages(client, app, login, editor, make_item):
     event = make_item("event", editor.group)
     login(editor)
+    assert client.post(f"/events/{event.id}/withdraw", csrf=False).status_code == 400  # no token, no withdrawal
+    assert client.get(f"/events/{event.id}").status_code == 200
     assert client.post(f"/events/{event.id}/withdraw").status_code == 302
     client.post("/logout")
     assert client.get(f"/events/{event.id}").status_code == 404
