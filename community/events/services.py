@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from community import policy
@@ -77,6 +77,28 @@ def occurrences_query(filters: ListingFilters, now: datetime | None = None):
     if past:
         return query.order_by(EventOccurrence.starts_at.desc(), EventOccurrence.id.desc())
     return query.order_by(EventOccurrence.starts_at, EventOccurrence.id)
+
+
+def first_occurrences(query, limit: int, past: bool = False):
+    """Each event's first date among those `query` selects, `limit` events at most, in date order.
+
+    `query` is a select(EventOccurrence) joined to its Event (occurrences_query, or one built the same way
+    with policy clauses). A repeating event has hundreds of dates: ranking them per event in SQL lists it
+    once, at its next date (a past view: its latest), without letting it push other events off the page.
+    """
+    if past:
+        order = (EventOccurrence.starts_at.desc(), EventOccurrence.id.desc())
+    else:
+        order = (EventOccurrence.starts_at, EventOccurrence.id)
+    ranked = (
+        select(EventOccurrence.id,
+               func.row_number().over(partition_by=EventOccurrence.event_id, order_by=order).label("rank"))
+        .join(EventOccurrence.event)
+        .where(*([query.whereclause] if query.whereclause is not None else []))
+        .subquery()
+    )
+    firsts = select(ranked.c.id).where(ranked.c.rank == 1)
+    return query.where(EventOccurrence.id.in_(firsts)).order_by(None).order_by(*order).limit(limit)
 
 
 def listed_occurrences(filters: ListingFilters, now: datetime | None = None, per_page: int = 20):

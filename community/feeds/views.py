@@ -10,7 +10,7 @@ from community import policy
 from community.content.filters import event_window, parse_filters
 from community.content.listing import public_items_query
 from community.events.models import Event, EventOccurrence
-from community.events.services import listed_occurrences, load_event
+from community.events.services import first_occurrences, load_event, occurrences_query
 from community.extensions import db
 from community.feeds.builders import atom_feed, calendar_document
 from community.notices.models import Notice
@@ -43,17 +43,13 @@ def _publisher(item) -> str:
 def events_atom():
     filters = parse_filters(request.args)
     filters.page = 1
-    page = listed_occurrences(filters, per_page=FEED_SIZE)
     from community.templating import event_span
 
     # One entry per event, at its next date: an Atom id names one entry, and a weekly event would
     # otherwise fill the feed with copies of itself.
-    seen: set[int] = set()
-    entries = []
-    for o in page.items:
-        if o.event.id not in seen:
-            seen.add(o.event.id)
-            entries.append(_entry(o.event, o.event.title, event_span(o.starts_at, o.ends_at, o.event.all_day)))
+    query = first_occurrences(occurrences_query(filters), FEED_SIZE, past=filters.when == "past")
+    entries = [_entry(o.event, o.event.title, event_span(o.starts_at, o.ends_at, o.event.all_day))
+               for o in db.session.scalars(query)]
     body = atom_feed(_("イベント"), request.url, url_for("events.index", **filters.args(), _external=True), entries)
     return Response(body, content_type=ATOM)
 

@@ -202,8 +202,10 @@ def upcoming_events(user, now: datetime, limit: int = 10) -> list[Upcoming]:
     """Dates to come of the events the member answered (going / maybe) or bookmarked, soonest first."""
     from community.communities.models import Rsvp, RsvpAnswer
     from community.events.models import Event, EventOccurrence
+    from community.events.services import first_occurrences
 
     answered = select(Rsvp.event_id).where(Rsvp.user_id == user.id, Rsvp.answer != RsvpAnswer.NOT_GOING)
+    declined = select(Rsvp.event_id).where(Rsvp.user_id == user.id, Rsvp.answer == RsvpAnswer.NOT_GOING)
     marked = select(Bookmark.item_id).where(Bookmark.user_id == user.id, Bookmark.item_kind == "event")
     query = (
         select(EventOccurrence, Rsvp.answer)
@@ -211,20 +213,12 @@ def upcoming_events(user, now: datetime, limit: int = 10) -> list[Upcoming]:
         .outerjoin(Rsvp, and_(Rsvp.event_id == Event.id, Rsvp.user_id == user.id))
         .options(contains_eager(EventOccurrence.event).joinedload(Event.area),
                  contains_eager(EventOccurrence.event).joinedload(Event.community))
+        # A bookmarked event the member said they won't attend is not "to come" for them.
         .where(EventOccurrence.ends_at > now, or_(Event.id.in_(answered), Event.id.in_(marked)),
-               Event.cancelled_at.is_(None), listed_clause(user, Event))
-        .order_by(EventOccurrence.starts_at, EventOccurrence.id)
-        .limit(limit * 5)  # a repeating event has many dates; each event is listed once
+               Event.id.not_in(declined), Event.cancelled_at.is_(None), listed_clause(user, Event))
     )
-    seen, found = set(), []
-    for occurrence, answer in db.session.execute(query):
-        if occurrence.event_id in seen or (answer == RsvpAnswer.NOT_GOING):
-            continue
-        seen.add(occurrence.event_id)
-        found.append(Upcoming(occurrence, answer))
-        if len(found) >= limit:
-            break
-    return found
+    # A repeating event has many dates; each event is listed once, at its next one.
+    return [Upcoming(occurrence, answer) for occurrence, answer in db.session.execute(first_occurrences(query, limit))]
 
 
 def bookmarks_page(user, page: int = 1, per_page: int = 20) -> ListPage:
@@ -253,7 +247,8 @@ def own_posts(user, page: int = 1, per_page: int = 20) -> ListPage:
 
 
 def follows_page(user, page: int = 1, per_page: int = 50) -> ListPage:
-    """What the member follows, with the followed area, category, group or community loaded (one query a kind)."""
+    """What the member follows, with the followed area, category, group or community loaded (one query a kind);
+    one the member may no longer see (or that was deleted) is listed without its name, so they can unfollow it."""
     from community.areas.models import Category
     from community.communities.models import Community
     from community.groups.models import Group
@@ -271,7 +266,13 @@ def follows_page(user, page: int = 1, per_page: int = 50) -> ListPage:
         if model is not None:
             for target in db.session.scalars(select(model).where(model.id.in_(wanted[kind]))):
                 found[(kind, target.id)] = target
-    entries = [Entry(f.target_kind, found.get((f.target_kind, f.target_id)), f.created_at) for f in listing.items]
+    entries = []
+    for follow in listing.items:
+        target = found.get((follow.target_kind, follow.target_id))
+        # A community moderation hid (or one not published) is listed without its name, as bookmarks are.
+        if target is not None and follow.target_kind == "community" and not policy.can_view_community(user, target):
+            target = None
+        entries.append(Entry(follow.target_kind, target, follow.created_at, follow.target_id))
     return ListPage(page=page, per_page=per_page, total=listing.total or 0, items=entries)
 
 

@@ -106,6 +106,7 @@ def _place_and_topic(query, model, options: SignageOptions):
 
 def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
     from community.events.models import Event, EventOccurrence
+    from community.events.services import first_occurrences
     from community.templating import event_span
 
     query = (
@@ -114,22 +115,16 @@ def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
                  contains_eager(EventOccurrence.event).joinedload(Event.category))
         .where(policy.public_clause(Event), Event.cancelled_at.is_(None), EventOccurrence.ends_at > now,
                EventOccurrence.starts_at < now + timedelta(days=EVENT_DAYS))
-        .order_by(EventOccurrence.starts_at, EventOccurrence.id)
-        .limit(MAX_EVENTS * 4)
     )
-    slides, seen = [], set()
-    for occurrence in db.session.scalars(_place_and_topic(query, Event, options)):
+    # A repeating event shows its next date only, and does not push other events off the screen.
+    slides = []
+    for occurrence in db.session.scalars(first_occurrences(_place_and_topic(query, Event, options), MAX_EVENTS)):
         event = occurrence.event
-        if event.id in seen:
-            continue  # a repeating event shows its next date only
-        seen.add(event.id)
         place = " · ".join(p for p in (event.venue_name, event.area.name if event.area else "") if p)
         slides.append({"id": f"event-{event.id}", "kind": "event", "kind_label": _("イベント"),
                        "title": plain_text(event.title),
                        "lines": [line for line in (event_span(occurrence.starts_at, occurrence.ends_at, event.all_day),
                                                    plain_text(place)) if line]})
-        if len(slides) >= MAX_EVENTS:
-            break
     return slides
 
 

@@ -289,3 +289,20 @@ def test_drafts_pending_hidden_and_out_of_window_items_are_in_no_feed(app, clien
         for event in [item for item in secret if type(item).__name__ == "Event"]:
             assert client.get(f"/events/{event.id}.ics").status_code == 404
         assert client.get(f"/events/{visible['event'].id}.ics").status_code == 200
+
+
+def test_a_daily_event_does_not_crowd_other_events_out_of_the_atom_feed(client, editor, make_item):
+    """Each event is one entry at its next date, however many dates a repeating one has (here 80 > FEED_SIZE)."""
+    start = now_utc() + timedelta(hours=1)
+    daily = make_item("event", editor.group, title="毎日の体操", starts_at=start, ends_at=start + timedelta(hours=1),
+                      rrule="FREQ=DAILY;COUNT=80")
+    far = make_item("event", editor.group, title="秋の音楽祭", starts_at=now_utc() + timedelta(days=70))
+    assert [e.title for e in atom(client, "/events.atom").entries] == [daily.title, far.title]
+    # The past view lists each event once too, at its latest date, latest first.
+    ran = make_item("event", editor.group, title="夏の朝ラジオ体操", starts_at=now_utc() - timedelta(days=61),
+                    ends_at=now_utc() - timedelta(days=61, hours=-1), rrule="FREQ=DAILY;COUNT=60")
+    old = make_item("event", editor.group, title="春の植樹会", starts_at=now_utc() - timedelta(days=90))
+    past = atom(client, "/events.atom?when=past").entries
+    assert [e.title for e in past] == [ran.title, old.title]
+    latest = (now_utc() - timedelta(days=2)).astimezone(TOKYO)
+    assert f"{latest.month}月{latest.day}日" in past[0].summary

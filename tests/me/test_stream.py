@@ -189,3 +189,38 @@ def test_my_page_sql_statements_do_not_grow_with_follows(client, app, login, mem
     with count_queries() as posts:
         client.get("/me/posts")
     assert feed.n < 15 and posts.n < 15
+
+
+def test_upcoming_lists_a_far_event_behind_a_daily_one(client, app, login, member, editor, make_item):
+    """A bookmarked daily event (80 dates) must not push a bookmarked one-off event 70 days away off my page."""
+    from community.extensions import db
+    from community.me.models import Bookmark
+
+    start = now_utc() + timedelta(hours=1)
+    daily = make_item("event", editor.group, starts_at=start, ends_at=start + timedelta(hours=1),
+                      rrule="FREQ=DAILY;COUNT=80")
+    far = make_item("event", editor.group, starts_at=now_utc() + timedelta(days=70))
+    with app.app_context():
+        db.session.add_all([Bookmark(user_id=member.id, item_kind="event", item_id=e.id) for e in (daily, far)])
+        db.session.commit()
+    login(member)
+    page = client.get("/me").get_data(as_text=True)
+    upcoming = page.split('id="upcoming"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'data-entry="event-(\d+)"', upcoming) == [str(daily.id), str(far.id)]
+
+
+def test_upcoming_leaves_out_a_bookmarked_event_the_member_declined(client, app, login, member, editor, make_item):
+    from community.communities.models import Rsvp
+    from community.extensions import db
+    from community.me.models import Bookmark
+
+    declined = make_item("event", editor.group, starts_at=now_utc() + timedelta(days=1))
+    kept = make_item("event", editor.group, starts_at=now_utc() + timedelta(days=2))
+    with app.app_context():
+        db.session.add_all([Bookmark(user_id=member.id, item_kind="event", item_id=e.id) for e in (declined, kept)])
+        db.session.add(Rsvp(event_id=declined.id, user_id=member.id, answer="not_going"))
+        db.session.commit()
+    login(member)
+    page = client.get("/me").get_data(as_text=True)
+    upcoming = page.split('id="upcoming"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'data-entry="event-(\d+)"', upcoming) == [str(kept.id)]

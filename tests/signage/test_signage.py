@@ -151,3 +151,13 @@ def test_signage_files_exist_and_js_reads_only_data_attributes(client):
     style = client.get("/static/css/signage.css")
     assert style.status_code == 200
     style.close()
+
+
+def test_daily_events_do_not_push_other_events_off_the_screen(client, editor, make_item):
+    """Each event is one slide at its next date; a few events with a date every day leave room for the others."""
+    start = now_utc() + timedelta(hours=1)
+    daily = [make_item("event", editor.group, starts_at=start + timedelta(minutes=i), rrule="FREQ=DAILY;COUNT=30",
+                       ends_at=start + timedelta(minutes=i, hours=1)) for i in range(5)]
+    later = make_item("event", editor.group, starts_at=now_utc() + timedelta(days=12))  # behind 60 daily dates
+    ids = _slide_ids(client.get("/signage?kinds=events").get_data(as_text=True))
+    assert ids == [f"event-{e.id}" for e in daily] + [f"event-{later.id}"]
