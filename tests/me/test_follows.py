@@ -199,3 +199,36 @@ def test_follow_rows_are_unique(app, member, add_follows):
     add_follows(member, "area", [1])
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Follow)) == 1
+
+
+def test_following_page_hides_a_community_the_member_may_no_longer_see(client, app, login, member, make_community,
+                                                                       add_follows):
+    """Moderation hid a followed community: /me/following no longer names or links it, but still lets the
+    member stop following it; a hidden community the member belongs to stays listed."""
+    hidden = make_community(status="hidden")
+    mine = make_community(status="hidden", members=[member])
+    shown = make_community()
+    add_follows(member, "community", [hidden.id, mine.id, shown.id])
+    login(member)
+    page = client.get("/me/following").get_data(as_text=True)
+    assert hidden.name not in page and f"/communities/{hidden.slug}" not in page
+    assert mine.name in page and shown.name in page
+    assert f'data-follow="community-{hidden.id}"' in page and "見られなくなった項目です" in page
+    assert f'action="/me/unfollow/community/{hidden.id}"' in page
+    assert page.count('action="/me/unfollow/') == 3
+    client.post(f"/me/unfollow/community/{hidden.id}")
+    assert ("community", hidden.id) not in _follows(app, member)
+
+
+def test_following_page_query_count_does_not_grow_with_hidden_communities(client, app, login, member, make_community,
+                                                                          add_follows, count_queries):
+    communities = [make_community(status="hidden" if i % 2 else "published") for i in range(8)]
+    login(member)
+    add_follows(member, "community", [communities[0].id, communities[1].id])
+    client.get("/me/following")
+    with count_queries() as few:
+        client.get("/me/following")
+    add_follows(member, "community", [c.id for c in communities[2:]])
+    with count_queries() as many:
+        assert client.get("/me/following").status_code == 200
+    assert few.n == many.n
