@@ -15,7 +15,6 @@ from sqlalchemy import select
 class ItemKind:
     name: str
     model_path: str  # "community.events.models:Event", imported lazily (models import this module's users)
-    label: str       # Japanese; translated where shown
 
     @property
     def model(self):
@@ -28,15 +27,15 @@ class ItemKind:
 KINDS = {
     kind.name: kind
     for kind in (
-        ItemKind("event", "community.events.models:Event", "イベント"),
-        ItemKind("shop", "community.shops.models:Shop", "お店・施設"),
-        ItemKind("notice", "community.notices.models:Notice", "お知らせ"),
-        ItemKind("community", "community.communities.models:Community", "コミュニティ"),
-        ItemKind("topic", "community.communities.models:Topic", "トピック"),
-        ItemKind("reply", "community.communities.models:Reply", "返信"),
-        ItemKind("board", "community.board.models:BoardThread", "伝言板の投稿"),
-        ItemKind("board_reply", "community.board.models:BoardReply", "伝言板の返信"),
-        ItemKind("profile", "community.accounts.models:User", "プロフィール"),
+        ItemKind("event", "community.events.models:Event"),
+        ItemKind("shop", "community.shops.models:Shop"),
+        ItemKind("notice", "community.notices.models:Notice"),
+        ItemKind("community", "community.communities.models:Community"),
+        ItemKind("topic", "community.communities.models:Topic"),
+        ItemKind("reply", "community.communities.models:Reply"),
+        ItemKind("board", "community.board.models:BoardThread"),
+        ItemKind("board_reply", "community.board.models:BoardReply"),
+        ItemKind("profile", "community.accounts.models:User"),
     )
 }
 
