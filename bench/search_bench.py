@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from community.search import SearchIndex  # noqa: E402
 from community.search.analysis import words  # noqa: E402
 
-DEFAULT_CORPUS = REPO.parent / "shared/data/opendata/hamamatsu_221309_events_sjis.csv"
+DEFAULT_CORPUS = REPO / "tests/data/hamamatsu_221309_events_sjis.csv"
 KINDS = ("event", "event", "event", "shop", "notice", "board", "topic")
 AREAS = ("1 2 21", "1 2 22", "1 3 31", "1 3 32", "1 4 41", "1 4 42")
 # Words a resident would type; the rest of the query set is substrings cut from the documents.

@@ -30,6 +30,10 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "5 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"
 
+    # Search: each commit's changes are applied to this host's index by a thread of the worker that made them;
+    # False leaves that to `community index-worker` processes.
+    SEARCH_INLINE_DRAIN = True
+
     # Mail: with no MAIL_SERVER the message is written to the log instead.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -38,6 +42,8 @@ class DefaultConfig:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "noreply@sagamihara-portal.example.jp"
     PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
+    SITE_URL: str | None = None       # the public address links in mails point at (digests sent from cron)
+    DIGEST_RETRY_MINUTES = 30         # a digest claimed this long ago and not sent is taken over and retried
 
     # Member posts (topics, replies, board): abuse limits and pre-moderation of new members.
     POST_RATE_LIMIT = 10              # posts per window per account

@@ -1,4 +1,4 @@
-"""The two published files in shared/data/opendata (see PROVENANCE.md there), read as they are."""
+"""The two published files in tests/data (see tests/data/README.md), read as they are."""
 
 from __future__ import annotations
 
@@ -13,16 +13,13 @@ import pytest
 from community.opendata.layouts import EVENTS_LEGACY, EVENTS_STANDARD, FACILITIES_LEGACY
 from community.opendata.reader import read_events, read_facilities
 from community.opendata.writer import write_events, write_facilities
+from tests.datafiles import HAMAMATSU_EVENTS, YAIZU_FACILITIES
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-REAL_DIR = REPO_ROOT.parent / "shared" / "data" / "opendata"
-HAMAMATSU = REAL_DIR / "hamamatsu_221309_events_sjis.csv"
-YAIZU = REAL_DIR / "yaizu_222127_public_facility_utf8.csv"
+HAMAMATSU = HAMAMATSU_EVENTS
+YAIZU = YAIZU_FACILITIES
 
 
 def _bytes(path: Path) -> bytes:
-    if not path.exists():
-        pytest.skip(f"published open-data file not available here: {path}")
     return path.read_bytes()
 
 

@@ -11,13 +11,13 @@ import csv
 import statistics
 import time
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from community.search import SearchIndex
+from tests.datafiles import HAMAMATSU_EVENTS
 
-CORPUS = Path(__file__).parents[2].parent / "shared/data/opendata/hamamatsu_221309_events_sjis.csv"
+CORPUS = HAMAMATSU_EVENTS
 
 KANJI = ["講座", "体験", "教室", "相談", "健康", "親子", "図書館", "子育て", "博物館", "美術館", "天竜",
          "防災", "講演会", "市民", "音楽", "歴史", "料理", "観察", "運動", "募集", "浜名湖", "動物園",

@@ -7,15 +7,15 @@ has several segments and deletions so that offsets and the per-segment caches ar
 
 import csv
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
 from community.search import SearchIndex, vector
 from community.search.query import build_filter, parse
+from tests.datafiles import HAMAMATSU_EVENTS
 
-CORPUS = Path(__file__).parents[2].parent / "shared/data/opendata/hamamatsu_221309_events_sjis.csv"
+CORPUS = HAMAMATSU_EVENTS
 NOW = dt.datetime(2025, 6, 1, 12, 0)
 QUERIES = ["子育て", "講座", "イベント", "ブックスタート", "読み聞かせ", "浜松市", "ヨガ", "花", "森", "ｲﾍﾞﾝﾄ",
            "はままつ", "こそだて", "子ども", "親子 体験", "図書館 おはなし", "npo", "参加費 無料", "申込み",

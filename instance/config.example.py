@@ -1,0 +1,79 @@
+# Settings of one site: copy this file to instance/config.py and uncomment what you change.
+#
+# Order of precedence (each overrides the one before): the defaults in community/config.py, this folder's
+# config.py, then environment variables (COMMUNITY_FOO=bar sets FOO; DATABASE_URL and REDIS_URL too).
+# The values shown are the defaults. tests/main/test_config.py checks that every setting is listed here.
+
+# --- Where data lives ---------------------------------------------------------------------------------------
+# The database; default SQLite in this folder. PostgreSQL: "postgresql://user:password@host:5432/community"
+# SQLALCHEMY_DATABASE_URI = None
+# Extra SQLAlchemy engine options (pool sizes, …); filled in per database when empty.
+# SQLALCHEMY_ENGINE_OPTIONS = {}
+# This host's search index; default instance/search.
+# SEARCH_INDEX_DIR = None
+# Uploaded images; default instance/uploads. Several hosts must share one folder (a shared mount).
+# UPLOAD_DIR = None
+# Apply each commit's changes to the search index from a thread of the worker that made them (True), or leave
+# it to `community index-worker` processes (False).
+# SEARCH_INLINE_DRAIN = True
+
+# --- Security -----------------------------------------------------------------------------------------------
+# The key that signs sessions; default: generated once into instance/secret_key. Hosts of one site share it.
+# SECRET_KEY = "a long random string"
+# Set True behind HTTPS so cookies are sent over HTTPS only.
+# SESSION_COOKIE_SECURE = False
+# SESSION_COOKIE_HTTPONLY = True
+# SESSION_COOKIE_SAMESITE = "Lax"
+# REMEMBER_COOKIE_HTTPONLY = True
+# REMEMBER_COOKIE_SAMESITE = "Lax"
+# How long a signed-in session lasts, in seconds (14 days).
+# PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+# CSRF tokens live as long as the session.
+# WTF_CSRF_TIME_LIMIT = None
+# Reverse proxies in front of the site whose X-Forwarded-* headers to trust (1 behind nginx).
+# PROXY_COUNT = 0
+# Largest upload accepted, in bytes.
+# MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+# --- Rate limits (Flask-Limiter) ----------------------------------------------------------------------------
+# "memory://" counts per worker process; "redis://cache.example.internal:6379/0" shares counts between workers.
+# RATELIMIT_STORAGE_URI = "memory://"
+# RATELIMIT_HEADERS_ENABLED = True
+# LOGIN_RATE_LIMIT = "5 per minute"
+# REGISTER_RATE_LIMIT = "10 per hour"
+
+# --- Mail ---------------------------------------------------------------------------------------------------
+# With no MAIL_SERVER, mail (password resets, digests) is written to the log instead of being sent.
+# MAIL_SERVER = None
+# MAIL_PORT = 25
+# MAIL_USE_TLS = False
+# MAIL_USERNAME = None
+# MAIL_PASSWORD = None
+# MAIL_DEFAULT_SENDER = "noreply@sagamihara-portal.example.jp"
+# How long a password-reset link works, in seconds.
+# PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
+# The public address that links in mails sent from cron (digests) point at.
+# SITE_URL = None
+# A digest claimed this many minutes ago and not sent is taken over and retried by the next run.
+# DIGEST_RETRY_MINUTES = 30
+
+# --- Member posts -------------------------------------------------------------------------------------------
+# Posts (topics, replies, board) per window per account, and the window in minutes.
+# POST_RATE_LIMIT = 10
+# POST_RATE_WINDOW_MINUTES = 10
+# An account younger than this many days may put at most NEW_ACCOUNT_MAX_LINKS links in a post.
+# NEW_ACCOUNT_DAYS = 7
+# NEW_ACCOUNT_MAX_LINKS = 2
+# A member's first N posts wait for an information supporter; 0 turns pre-moderation of members off.
+# NEW_MEMBER_REVIEW_POSTS = 3
+# Distinct members whose reports hide an item until a supporter reviews it.
+# REPORTS_TO_HIDE = 3
+
+# --- Language and display -----------------------------------------------------------------------------------
+# SITE_NAME = "さがみはら地域ポータル"
+# BABEL_DEFAULT_LOCALE = "ja"
+# BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+# LANGUAGES = ("ja", "en")
+# TIMEZONE = "Asia/Tokyo"
+# Items per page on every list.
+# PER_PAGE = 20

@@ -1,0 +1,7 @@
+"""The real published files the tests read, kept in tests/data/ (their sources are in tests/data/README.md)."""
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+HAMAMATSU_EVENTS = DATA_DIR / "hamamatsu_221309_events_sjis.csv"  # 1,894 events, older layout + city extras, CP932
+YAIZU_FACILITIES = DATA_DIR / "yaizu_222127_public_facility_utf8.csv"  # 230 facilities, older layout, UTF-8
