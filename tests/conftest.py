@@ -63,25 +63,47 @@ def _base_config(instance) -> dict:
     }
 
 
+def _worker_database_url(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own beside TEST_DATABASE_URL's (made on first use:
+    the role needs CREATEDB), so the workers never empty each other's tables."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url).set(drivername="postgresql+psycopg")
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory):
     """Runs the migrations once and returns how each test gets its own copy."""
     instance = tmp_path_factory.mktemp("template-instance")
     config = _base_config(instance)
-    if POSTGRES_URL:
-        config["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL
+    postgres_url = _worker_database_url(POSTGRES_URL) if POSTGRES_URL else None
+    if postgres_url:
+        config["SQLALCHEMY_DATABASE_URI"] = postgres_url
     app = create_app(config)
     with app.app_context():
-        from community.cli import prepare_instance
+        from community.commands import prepare_instance
         from community.extensions import db
 
-        if POSTGRES_URL:
+        if postgres_url:
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         prepare_instance()
         db.session.remove()
         db.engine.dispose()
-    return {"sqlite": instance / "community.sqlite"} if not POSTGRES_URL else {"postgres": POSTGRES_URL}
+    return {"sqlite": instance / "community.sqlite"} if not postgres_url else {"postgres": postgres_url}
 
 
 @pytest.fixture

@@ -85,7 +85,8 @@ class CategoryMatcher:
 def _source_key(prefix: str, code: str, source_id: str, *fallback: str) -> str:
     if source_id:
         return f"{prefix}:{code or '-'}:{source_id}"[:120]
-    digest = hashlib.sha1("|".join(fallback).encode()).hexdigest()[:16]  # noqa: S324 - a name, not security
+    # A stable name for a row without an ID column, not a security measure (kept SHA-1: existing keys stay valid).
+    digest = hashlib.sha1("|".join(fallback).encode(), usedforsecurity=False).hexdigest()[:16]
     return f"{prefix}:{code or '-'}:h{digest}"
 
 
