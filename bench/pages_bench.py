@@ -41,7 +41,7 @@ def main(argv=None) -> int:
     with app.app_context():
         from sqlalchemy import select
 
-        from community.cli import prepare_instance
+        from community.commands import prepare_instance
         from community.demo import seed_synthetic
         from community.events.models import Event
         from community.extensions import db

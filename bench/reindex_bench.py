@@ -61,9 +61,10 @@ def seed(items: int, only_seeder: bool) -> None:
         SearchIndex.rebuild = original
     if not only_seeder:
         _seed_other_kinds(items)
-    from community.cli import refresh_statistics
+    from community.db import refresh_statistics
+    from community.extensions import db
 
-    refresh_statistics()
+    refresh_statistics(db.session)
 
 
 def _seed_other_kinds(items: int) -> None:
@@ -198,7 +199,7 @@ def main(argv=None) -> int:
         config["SQLALCHEMY_DATABASE_URI"] = args.database_url
     app = create_app(config)
     with app.app_context():
-        from community.cli import prepare_instance
+        from community.commands import prepare_instance
         from community.events.models import Event
         from community.extensions import db
 

@@ -81,7 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     indexing.init_app(app)
 
-    from community.cli import register_commands
+    from community.commands import register_commands
 
     register_commands(app)
     return app

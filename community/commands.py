@@ -1,4 +1,4 @@
-"""The `community` command: a Flask CLI group bound to the application factory."""
+"""The site's own `community` commands (serve, init-db, backup, …), registered on the app by create_app."""
 
 from __future__ import annotations
 
@@ -12,15 +12,10 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from community import create_app
-
-
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
-def main():
-    """さがみはら地域ポータル: serve the site and look after its data."""
+from community.db import refresh_statistics
 
 
 def register_commands(app) -> None:
@@ -43,23 +38,13 @@ def prepare_instance() -> None:
     upgrade()
     ensure_reference_data()
     db.session.commit()
-    refresh_statistics()
+    refresh_statistics(db.session)
     from community.search import SearchUnavailable, get_index
 
     try:
         get_index(current_app.config["SEARCH_INDEX_DIR"]).open_or_create()
     except SearchUnavailable as error:
         click.echo(f"検索索引を開けません（community reindex で作り直せます）: {error}", err=True)
-
-
-def refresh_statistics() -> None:
-    """Gives the query planner fresh row statistics (after start-up and bulk loads)."""
-    from sqlalchemy import text
-
-    from community.extensions import db
-
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
 
 
 @click.command("init-db")

@@ -62,3 +62,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def refresh_statistics(session) -> None:
+    """Gives the query planner fresh row statistics (after start-up and bulk loads)."""
+    from sqlalchemy import text
+
+    session.execute(text("ANALYZE"))
+    session.commit()

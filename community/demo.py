@@ -264,6 +264,6 @@ def seed_synthetic(count: int, batch: int = 2000) -> None:
     with current_app.test_request_context("/"), click.progressbar(length=count_items(),
                                                                   label="検索索引を作成中") as bar:
         get_index(current_app.config["SEARCH_INDEX_DIR"]).rebuild(all_documents(), progress=bar.update)
-    from community.cli import refresh_statistics
+    from community.db import refresh_statistics
 
-    refresh_statistics()
+    refresh_statistics(db.session)

@@ -34,38 +34,6 @@ def load_item(model, item_id: int):
     )
 
 
-def save_item(model, fields: tuple[str, ...], item, group, data: dict, actor, publish: bool):
-    """Creates or edits an item of a simple type, keeping the previous version."""
-    from community.content import services as content
-
-    if item is None:
-        item = model(group_id=group.id, author_id=getattr(actor, "id", None))
-        db.session.add(item)
-    else:
-        content.record_version(item, actor)
-    for key in fields:
-        if key in data:
-            setattr(item, key, _plain(data[key]))
-    content.set_body(item, data.get("body", item.body))
-    if publish:
-        content.publish(item, group)
-    elif item.status != "published":
-        item.status = "draft"
-    db.session.flush()
-    return item
-
-
-def _plain(value):
-    """Every text field but the Markdown body is plain text: tags are stripped on the way in (STYLE 11)."""
-    from community.text import plain_text
-
-    if isinstance(value, str):
-        return plain_text(value).strip()
-    if isinstance(value, list):
-        return [plain_text(v).strip() if isinstance(v, str) else v for v in value]
-    return value
-
-
 def front_page_sections(filters: ListingFilters, size: int = 6) -> dict:
     """Upcoming events, new notices and recently updated shops: three queries whatever the data."""
     from community.events.services import upcoming_occurrences

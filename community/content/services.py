@@ -68,7 +68,7 @@ def status_for_publishing(group) -> Status:
     return Status.PUBLISHED if group.verified else Status.PENDING
 
 
-def publish(item, group) -> Status:
+def publish_item(item, group) -> Status:
     item.status = status_for_publishing(group)
     if item.status == Status.PUBLISHED and item.published_at is None:
         item.published_at = utcnow()
@@ -79,3 +79,34 @@ def withdraw(item, actor) -> None:
     """The group takes the item back to a draft; it stays editable and can be published again."""
     record_version(item, actor)
     item.status = Status.DRAFT
+
+
+def save_item(model, fields: tuple[str, ...], item, group, data: dict, actor, publish: bool):
+    """Creates or edits an item of a simple type, keeping the previous version."""
+    if item is None:
+        item = model(group_id=group.id, author_id=getattr(actor, "id", None))
+        db.session.add(item)
+    else:
+        record_version(item, actor)
+    for key in fields:
+        if key in data:
+            setattr(item, key, _plain(data[key]))
+    set_body(item, data.get("body", item.body))
+    if publish:
+        publish_item(item, group)
+    elif item.status != "published":
+        item.status = "draft"
+    db.session.flush()
+    return item
+
+
+def _plain(value):
+    """Every text field but the Markdown body is plain text: tags are stripped on the way in (STYLE 11)."""
+    from community.text import plain_text
+
+    if isinstance(value, str):
+        return plain_text(value).strip()
+    if isinstance(value, list):
+        return [plain_text(v).strip() if isinstance(v, str) else v for v in value]
+    return value
+

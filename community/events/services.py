@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from community import policy
 from community.content.filters import ListingFilters, apply_place_and_topic, event_window
-from community.content.listing import save_item
+from community.content.services import save_item
 from community.events.models import Event, EventOccurrence
 from community.extensions import db
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from community.content.listing import load_item, save_item
+from community.content.listing import load_item
+from community.content.services import save_item
 from community.notices.models import Notice
 
 NOTICE_FIELDS = ("title", "area_id", "category_id", "publish_from", "publish_until", "image", "image_alt")

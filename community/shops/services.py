@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from community.content.listing import load_item, save_item
+from community.content.listing import load_item
+from community.content.services import save_item
 from community.shops.models import Shop
 
 SHOP_FIELDS = ("name", "name_kana", "kind", "area_id", "category_id", "address", "latitude", "longitude",
