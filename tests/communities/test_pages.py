@@ -216,11 +216,21 @@ def test_settings_choose_what_the_profile_shows(client, app, login, make_user, m
                        csrf=False).status_code == 400
 
 
-def test_profile_hidden_by_moderation_shows_no_bio_or_posts(client, app, make_user, make_community, make_topic):
-    member = make_user(bio="隠される自己紹介", profile_hidden=True)
+def test_profile_hidden_by_moderation_shows_no_bio_or_posts(client, login, supporter, make_user, make_community,
+                                                           make_topic):
+    member = make_user(name="隠される 会員", bio="隠される自己紹介")
     community = make_community(admin=make_user(), members=[member])
     make_topic(community, member, title="隠される投稿")
     page = client.get(f"/users/{member.id}").get_data(as_text=True)
+    assert "隠される自己紹介" in page and "隠される投稿" in page
+    login(supporter)
+    hide = client.post(f"/moderation/item/profile/{member.id}/hide",
+                       data={"expected": "published", "reason": "不適切な自己紹介"})
+    assert hide.status_code == 302
+    client.post("/logout")
+    response = client.get(f"/users/{member.id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "隠される 会員" in page
     assert "隠される自己紹介" not in page and "隠される投稿" not in page
 
 

@@ -47,9 +47,12 @@ def test_hidden_item_disappears_and_comes_back(client, app, editor, make_item):
 
 def test_withdrawn_event_disappears(client, login, editor, make_item):
     event = make_item("event", editor.group, title="取り下げるイベント")
+    assert "取り下げるイベント" in _search(client, "取り下げる")
     login(editor)
-    client.post(f"/events/{event.id}/withdraw")
+    assert client.post(f"/events/{event.id}/withdraw").status_code == 302
+    assert "取り下げるイベント" in _search(client, "取り下げる")  # its group still finds it
     client.post("/logout")
+    assert client.get(f"/events/{event.id}").status_code == 404
     assert "取り下げるイベント" not in _search(client, "取り下げる")
 
 

@@ -67,13 +67,27 @@ def test_hidden_item_vanishes_everywhere_and_comes_back(client, login, supporter
     assert client.get(detail).status_code == 200
 
 
-def test_auto_hidden_event_leaves_feeds_and_api(client, editor, make_item, members, report_as):
+def test_auto_hidden_event_leaves_feeds_and_api(app, client, editor, make_item, members, report_as):
+    from community.events.models import Event
+    from community.extensions import db
+
     event = make_item("event", editor.group, title="通報の多いイベント")
-    for reporter in members(3):
+    for path in READ_PATHS["event"]:
+        assert "通報の多いイベント" in _text(client.get(path)), path
+    reporters = members(3)
+    for reporter in reporters[:2]:
         report_as(reporter, "event", event.id)
     client.post("/logout")
+    assert "通報の多いイベント" in _text(client.get("/events"))  # two reports are not enough
+    report_as(reporters[2], "event", event.id)
+    client.post("/logout")
+    with app.app_context():
+        assert db.session.get(Event, event.id).status == "hidden"
     for path in READ_PATHS["event"]:
-        assert "通報の多いイベント" not in _text(client.get(path)), path
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "通報の多いイベント" not in _text(response), path
+    assert client.get(f"/events/{event.id}").status_code == 404
 
 
 def test_hidden_event_author_still_sees_it_with_the_reason(client, login, supporter, editor, make_item):
