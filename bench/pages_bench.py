@@ -42,7 +42,7 @@ def main(argv=None) -> int:
         from sqlalchemy import select
 
         from community.commands import prepare_instance
-        from community.demo import seed_synthetic
+        from community.demo.synthetic import seed_synthetic
         from community.events.models import Event
         from community.extensions import db
 

@@ -50,7 +50,7 @@ def _status(rng, pending: float = 0.03, hidden: float = 0.02) -> str:
 
 def seed(items: int, only_seeder: bool) -> None:
     """`community seed --synthetic`, without the index build it ends with (the bench times its own)."""
-    from community.demo import seed_synthetic
+    from community.demo.synthetic import seed_synthetic
     from community.search.engine import SearchIndex
 
     original = SearchIndex.rebuild
@@ -73,7 +73,7 @@ def _seed_other_kinds(items: int) -> None:
     from community.areas.models import Area, Category
     from community.board.models import BoardReply, BoardThread
     from community.communities.models import Community, Reply, Topic
-    from community.demo import PLACES, _phrase
+    from community.demo.synthetic import PLACES, _phrase
     from community.events.models import Event, EventOccurrence
     from community.extensions import db
     from community.timeutil import now_utc

@@ -120,7 +120,7 @@ def seed(demo: bool, synthetic: int):
         _print_logins(seed_demo())
         _index_now()
     if synthetic:
-        from community.demo import seed_synthetic
+        from community.demo.synthetic import seed_synthetic
 
         seed_synthetic(synthetic)
 

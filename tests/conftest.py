@@ -106,10 +106,10 @@ def template_database(tmp_path_factory):
     return {"sqlite": instance / "community.sqlite"} if not postgres_url else {"postgres": postgres_url}
 
 
-@pytest.fixture
-def app(template_database, tmp_path):
-    instance = tmp_path / "instance"
-    instance.mkdir()
+@contextlib.contextmanager
+def built_app(template_database, instance):
+    """An app on `instance` with its own copy of the template database (emptied on PostgreSQL) and an empty index."""
+    instance.mkdir(exist_ok=True)
     config = _base_config(instance)
     if "sqlite" in template_database:
         shutil.copy(template_database["sqlite"], instance / "community.sqlite")
@@ -130,6 +130,12 @@ def app(template_database, tmp_path):
 
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(template_database, tmp_path):
+    with built_app(template_database, tmp_path / "instance") as app:
+        yield app
 
 
 def _empty_postgres():
@@ -281,6 +287,25 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before)
 
     return counter
+
+
+@pytest.fixture
+def same_query_count(count_queries):
+    """same_query_count(client, path, grow): the page runs as many SQL statements after grow() has added rows as
+    before (a list that asks a query per row would not). Returns the second response."""
+
+    def check(client, path: str, grow):
+        client.get(path)  # the first request of an app loads what later ones find cached
+        with count_queries() as few:
+            assert client.get(path).status_code == 200
+        grow()
+        with count_queries() as many:
+            response = client.get(path)
+        assert response.status_code == 200
+        assert few.n == many.n, "\n".join(many.statements)
+        return response
+
+    return check
 
 
 @pytest.fixture

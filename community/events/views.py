@@ -5,13 +5,11 @@ from __future__ import annotations
 import calendar as pycalendar
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
+from flask import Blueprint, render_template, request
 
-from community import policy
-from community.areas.services import area_tree, ordered_categories
 from community.content.editing import ItemEditing
 from community.content.filters import parse_filters
+from community.content.pages import render_listing, viewable_or_404
 from community.events.forms import EventForm
 from community.events.services import listed_occurrences, load_event, occurrences_between, save_event, upcoming_dates
 from community.timeutil import day_end, day_start, now_utc, to_local, today_local
@@ -25,18 +23,13 @@ ItemEditing(form_class=EventForm, save=save_event, load=load_event, url_prefix="
 @bp.route("/events")
 def index():
     filters = parse_filters(request.args)
-    page = listed_occurrences(filters)
-    return render_template("events/index.html", page=page, filters=filters, areas=area_tree(),
-                           categories=ordered_categories())
+    return render_listing("events/index.html", listed_occurrences(filters), filters)
 
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
-    event = load_event(event_id)
-    if event is None or not policy.can_view_item(current_user, event):
-        abort(404)  # a hidden item is not there for those who may not see it
-    now = now_utc()
-    return render_template("events/detail.html", event=event, dates=upcoming_dates(event, now))
+    event = viewable_or_404(load_event(event_id))
+    return render_template("events/detail.html", event=event, dates=upcoming_dates(event, now_utc()))
 
 
 @bp.route("/calendar")

@@ -58,6 +58,13 @@ def _back(default: str = "me.index"):
     return redirect(safe_next_url(request.form.get("next"), default))
 
 
+def _saved(message: str):
+    """Commits a follow or bookmark change, says so, and returns to the page the button was on."""
+    db.session.commit()
+    flash(message, "success")
+    return _back()
+
+
 @bp.app_context_processor
 def me_helpers():
     """For item, area, group and community pages: whether the viewer follows or keeps what they show."""
@@ -138,9 +145,7 @@ def follow_view(kind: str, target_id: int):
     if target is None or not policy.can_follow_target(current_user, kind, target):
         abort(404)
     follow(current_user, kind, target)
-    db.session.commit()
-    flash(_("フォローしました。マイページに新着が表示されます。"), "success")
-    return _back()
+    return _saved(_("フォローしました。マイページに新着が表示されます。"))
 
 
 @bp.route("/me/unfollow/<kind>/<int:target_id>", methods=["POST"])
@@ -149,9 +154,7 @@ def unfollow_view(kind: str, target_id: int):
     if kind not in FOLLOW_KINDS:
         abort(404)
     unfollow(current_user, kind, target_id)
-    db.session.commit()
-    flash(_("フォローをやめました。"), "success")
-    return _back()
+    return _saved(_("フォローをやめました。"))
 
 
 @bp.route("/me/bookmark/<kind>/<int:item_id>", methods=["POST"])
@@ -161,9 +164,7 @@ def bookmark_view(kind: str, item_id: int):
     if item is None or not policy.can_bookmark(current_user, item):
         abort(404)
     bookmark(current_user, item)
-    db.session.commit()
-    flash(_("保存しました。マイページの「保存した項目」から見られます。"), "success")
-    return _back()
+    return _saved(_("保存しました。マイページの「保存した項目」から見られます。"))
 
 
 @bp.route("/me/unbookmark/<kind>/<int:item_id>", methods=["POST"])
@@ -172,9 +173,7 @@ def unbookmark_view(kind: str, item_id: int):
     if kind not in BOOKMARK_KINDS:
         abort(404)
     unbookmark(current_user, kind, item_id)
-    db.session.commit()
-    flash(_("保存を解除しました。"), "success")
-    return _back()
+    return _saved(_("保存を解除しました。"))
 
 
 # --- personal feeds (no login: the secret token is the key) ----------------------------------------

@@ -1,13 +1,11 @@
 """Notice pages: /notices, /notices/<id> and the shared editing pages."""
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
+from flask import Blueprint, render_template, request
 
-from community import policy
-from community.areas.services import area_tree, ordered_categories
 from community.content.editing import ItemEditing
 from community.content.filters import parse_filters
 from community.content.listing import listed_items
+from community.content.pages import render_listing, viewable_or_404
 from community.notices.forms import NoticeForm
 from community.notices.models import Notice
 from community.notices.services import load_notice, save_notice
@@ -22,13 +20,9 @@ ItemEditing(form_class=NoticeForm, save=save_notice, load=load_notice, url_prefi
 def index():
     filters = parse_filters(request.args)
     page = listed_items(Notice, filters, order=(Notice.published_at.desc(), Notice.id.desc()))
-    return render_template("notices/index.html", page=page, filters=filters, areas=area_tree(),
-                           categories=ordered_categories())
+    return render_listing("notices/index.html", page, filters)
 
 
 @bp.route("/notices/<int:notice_id>")
 def detail(notice_id: int):
-    notice = load_notice(notice_id)
-    if notice is None or not policy.can_view_item(current_user, notice):
-        abort(404)
-    return render_template("notices/detail.html", notice=notice)
+    return render_template("notices/detail.html", notice=viewable_or_404(load_notice(notice_id)))

@@ -54,69 +54,65 @@ def _run_import(path: Path, group_slug: str, read, write, label: str) -> None:
     drain(current_app._get_current_object(), wait=True)  # searchable before the command returns
 
 
-@click.command("import-events")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--group", "group_slug", required=True, help="Slug of the group the events belong to.")
-@with_appcontext
-def import_events_command(path: Path, group_slug: str):
-    """Import an イベント一覧 CSV (older or current national layout, Shift_JIS or UTF-8)."""
-    from community.opendata.reader import read_events
-    from community.opendata.services import import_events
+def _import_command(name: str, what: str, reader: str, importer: str, label: str, doc: str) -> click.Command:
+    """A command that imports one national layout from PATH as a group's items."""
 
-    _run_import(path, group_slug, read_events, import_events, "イベントを取り込み中")
+    @click.command(name, help=doc)
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--group", "group_slug", required=True, help=f"Slug of the group the {what} belong to.")
+    @with_appcontext
+    def command(path: Path, group_slug: str):
+        from community.opendata import reader as readers
+        from community.opendata import services
 
+        _run_import(path, group_slug, getattr(readers, reader), getattr(services, importer), label)
 
-@click.command("import-facilities")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--group", "group_slug", required=True, help="Slug of the group the facilities belong to.")
-@with_appcontext
-def import_facilities_command(path: Path, group_slug: str):
-    """Import a 公共施設一覧 CSV as shop/facility listings."""
-    from community.opendata.reader import read_facilities
-    from community.opendata.services import import_facilities
-
-    _run_import(path, group_slug, read_facilities, import_facilities, "施設を取り込み中")
+    return command
 
 
-@click.command("export-events")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--encoding", type=click.Choice(["utf-8", "cp932"]), default="utf-8", show_default=True)
-@with_appcontext
-def export_events_command(path: Path, encoding: str):
-    """Write every public event to PATH in the current national layout."""
-    from sqlalchemy.orm import joinedload
+def _export_command(name: str, doc: str, rows) -> click.Command:
+    """A command that writes every public item of one kind to PATH in the current national layout."""
 
-    from community import policy
+    @click.command(name, help=doc)
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--encoding", type=click.Choice(["utf-8", "cp932"]), default="utf-8", show_default=True)
+    @with_appcontext
+    def command(path: Path, encoding: str):
+        path.write_bytes(rows(encoding))
+        click.echo(f"書き出しました: {path}")
+
+    return command
+
+
+def _public_events_csv(encoding: str) -> bytes:
+    from community.content.listing import public_items_query
     from community.events.models import Event
     from community.extensions import db
     from community.opendata.services import event_record
     from community.opendata.writer import write_events
 
-    events = db.session.scalars(select(Event).options(joinedload(Event.group), joinedload(Event.area),
-                                                      joinedload(Event.category))
-                                .where(policy.public_clause(Event)).order_by(Event.starts_at, Event.id))
-    path.write_bytes(write_events([event_record(e) for e in events], encoding=encoding))
-    click.echo(f"書き出しました: {path}")
+    events = db.session.scalars(public_items_query(Event, order=(Event.starts_at, Event.id)))
+    return write_events([event_record(e) for e in events], encoding=encoding)
 
 
-@click.command("export-facilities")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--encoding", type=click.Choice(["utf-8", "cp932"]), default="utf-8", show_default=True)
-@with_appcontext
-def export_facilities_command(path: Path, encoding: str):
-    """Write every public shop/facility listing to PATH in the current national layout."""
-    from sqlalchemy.orm import joinedload
-
-    from community import policy
+def _public_facilities_csv(encoding: str) -> bytes:
+    from community.content.listing import public_items_query
     from community.extensions import db
     from community.opendata.services import facility_record
     from community.opendata.writer import write_facilities
     from community.shops.models import Shop
 
-    shops = db.session.scalars(select(Shop).options(joinedload(Shop.group), joinedload(Shop.area))
-                               .where(policy.public_clause(Shop)).order_by(Shop.id))
-    path.write_bytes(write_facilities([facility_record(s) for s in shops], encoding=encoding))
-    click.echo(f"書き出しました: {path}")
+    shops = db.session.scalars(public_items_query(Shop, order=(Shop.id,)))
+    return write_facilities([facility_record(s) for s in shops], encoding=encoding)
 
 
-COMMANDS = (import_events_command, import_facilities_command, export_events_command, export_facilities_command)
+COMMANDS = (
+    _import_command("import-events", "events", "read_events", "import_events", "イベントを取り込み中",
+                    "Import an イベント一覧 CSV (older or current national layout, Shift_JIS or UTF-8)."),
+    _import_command("import-facilities", "facilities", "read_facilities", "import_facilities", "施設を取り込み中",
+                    "Import a 公共施設一覧 CSV as shop/facility listings."),
+    _export_command("export-events", "Write every public event to PATH in the current national layout.",
+                    _public_events_csv),
+    _export_command("export-facilities", "Write every public shop/facility listing to PATH in the current national "
+                    "layout.", _public_facilities_csv),
+)

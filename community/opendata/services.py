@@ -16,6 +16,7 @@ from community.events.models import Event, EventOccurrence
 from community.events.services import EVENT_FIELDS, occurrence_starts
 from community.extensions import db
 from community.opendata.records import EventRecord, FacilityRecord
+from community.opendata.writer import PORTAL_CODE
 from community.shops.models import Shop, ShopKind
 from community.shops.services import SHOP_FIELDS
 from community.text import plain_text
@@ -147,34 +148,42 @@ def import_events(records: list[EventRecord], group, areas: AreaMatcher, progres
     """Creates or updates one event per record; the caller commits (all or nothing per batch)."""
     summary = ImportSummary()
     categories = CategoryMatcher()
-    keyed = [(_source_key("opendata-event", r.local_gov_code, r.source_id, r.title, str(r.start_date),
-                          r.venue_name), r) for r in records]
-    existing = _existing(Event, [key for key, _ in keyed])
-    touched: dict[str, Event] = {}
+    rows = ((_source_key("opendata-event", r.local_gov_code, r.source_id, r.title, str(r.start_date), r.venue_name),
+             r) for r in records)
+    events = _upsert(Event, EVENT_FIELDS, group, rows, lambda r: event_data(r, areas, categories), summary, progress)
+    _replace_occurrences(events)
+    return summary
+
+
+def _upsert(model, fields: tuple[str, ...], group, rows, data_of, summary: ImportSummary, progress=None) -> list:
+    """One item of `model` per (source key, record): created for a new key, updated in place for a known one
+    (its previous state kept as a version when the row changes it). Returns the items, flushed."""
+    rows = list(rows)
+    existing = _existing(model, [key for key, _ in rows])
+    touched: dict = {}
     now = utcnow()
-    for key, record in keyed:
-        data = event_data(record, areas, categories)
-        event = existing.get(key)
-        if event is None:
-            event = Event(group_id=group.id, source_key=key, status=Status.PUBLISHED, published_at=now)
-            db.session.add(event)
-            existing[key] = event
+    for key, record in rows:
+        data = data_of(record)
+        item = existing.get(key)
+        if item is None:
+            item = model(group_id=group.id, source_key=key, status=Status.PUBLISHED, published_at=now)
+            db.session.add(item)
+            existing[key] = item
             summary.created += 1
         else:
             summary.updated += 1
-            if event.id is not None and _changes(event, EVENT_FIELDS, data):
-                content.record_version(event, None)  # keep what the row said before this import changed it
-        for name in EVENT_FIELDS:
+            if item.id is not None and _changes(item, fields, data):
+                content.record_version(item, None)  # keep what the row said before this import changed it
+        for name in fields:
             if name in data:
-                setattr(event, name, data[name])
-        if event.body != data["body"] or not event.body_html:
-            content.set_body(event, data["body"])  # unchanged bodies (a re-import) are not rendered again
-        touched[key] = event
+                setattr(item, name, data[name])
+        if item.body != data["body"] or not item.body_html:
+            content.set_body(item, data["body"])  # unchanged bodies (a re-import) are not rendered again
+        touched[key] = item
         if progress:
             progress(1)
-    db.session.flush()  # once for the batch: the new events get their ids
-    _replace_occurrences(list(touched.values()))
-    return summary
+    db.session.flush()  # once for the batch: the new items get their ids
+    return list(touched.values())
 
 
 def _replace_occurrences(events: list[Event]) -> None:
@@ -209,38 +218,15 @@ def facility_data(record: FacilityRecord, areas: AreaMatcher, categories: Catego
 
 
 def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
+    """Creates or updates one shop/facility listing per record; the caller commits."""
     summary = ImportSummary()
     categories = CategoryMatcher()
-    keyed = [(_source_key("opendata-facility", r.local_gov_code, r.source_id, r.name, r.address), r)
-             for r in records]
-    existing = _existing(Shop, [key for key, _ in keyed])
-    now = utcnow()
-    for key, record in keyed:
-        data = facility_data(record, areas, categories)
-        shop = existing.get(key)
-        if shop is None:
-            shop = Shop(group_id=group.id, source_key=key, status=Status.PUBLISHED, published_at=now)
-            db.session.add(shop)
-            existing[key] = shop
-            summary.created += 1
-        else:
-            summary.updated += 1
-            if shop.id is not None and _changes(shop, SHOP_FIELDS, data):
-                content.record_version(shop, None)
-        for name in SHOP_FIELDS:
-            if name in data:
-                setattr(shop, name, data[name])
-        if shop.body != data["body"] or not shop.body_html:
-            content.set_body(shop, data["body"])
-        if progress:
-            progress(1)
-    db.session.flush()
+    rows = ((_source_key("opendata-facility", r.local_gov_code, r.source_id, r.name, r.address), r) for r in records)
+    _upsert(Shop, SHOP_FIELDS, group, rows, lambda r: facility_data(r, areas, categories), summary, progress)
     return summary
 
 
 # --- export -------------------------------------------------------------------------------
-
-PORTAL_CODE = "141500"  # the publisher code the exports carry (the writer's default)
 
 
 def _export_id(item, prefix: str) -> str:

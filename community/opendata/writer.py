@@ -41,27 +41,21 @@ _CP932_LOOKALIKES = str.maketrans({
     "\u00a0": " ",  # no-break space
     "\U00020bb7": "吉",  # 𠮷 (つちよし), common in names
 })
+# Who publishes the portal's files: Sagamihara (local government code 141500).
+PORTAL_CODE, PORTAL_CITY = "141500", "相模原市"
 # The traditional Japanese mark for "character that could not be shown" (げた記号).
 CP932_REPLACEMENT = "〓"
 
 
-def write_events(
-    records: Iterable[EventRecord],
-    local_gov_code: str = "141500",
-    city_name: str = "相模原市",
-    encoding: str = UTF8,
-) -> bytes:
+def write_events(records: Iterable[EventRecord], local_gov_code: str = PORTAL_CODE, city_name: str = PORTAL_CITY,
+                 encoding: str = UTF8) -> bytes:
     """CSV bytes in the current イベント一覧 layout (79 columns). The publisher columns come from the
     arguments: the file says who publishes it, whoever first published each record."""
     return _write(EVENTS_STANDARD, records, _event_cells, local_gov_code, city_name, encoding)
 
 
-def write_facilities(
-    records: Iterable[FacilityRecord],
-    local_gov_code: str = "141500",
-    city_name: str = "相模原市",
-    encoding: str = UTF8,
-) -> bytes:
+def write_facilities(records: Iterable[FacilityRecord], local_gov_code: str = PORTAL_CODE,
+                     city_name: str = PORTAL_CITY, encoding: str = UTF8) -> bytes:
     """CSV bytes in the current 公共施設一覧 layout (see layouts.FACILITY_COLUMNS_STANDARD)."""
     return _write(FACILITIES_STANDARD, records, _typed_cells, local_gov_code, city_name, encoding)
 

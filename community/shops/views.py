@@ -1,13 +1,11 @@
 """Shop and facility pages: /shops, /shops/<id> and the shared editing pages."""
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
+from flask import Blueprint, render_template, request
 
-from community import policy
-from community.areas.services import area_tree, ordered_categories
 from community.content.editing import ItemEditing
 from community.content.filters import parse_filters
 from community.content.listing import listed_items
+from community.content.pages import render_listing, viewable_or_404
 from community.shops.forms import KIND_LABELS, ShopForm
 from community.shops.models import Shop
 from community.shops.services import load_shop, save_shop
@@ -21,15 +19,11 @@ ItemEditing(form_class=ShopForm, save=save_shop, load=load_shop, url_prefix="/sh
 @bp.route("/shops")
 def index():
     filters = parse_filters(request.args)
-    page = listed_items(Shop, filters, order=(Shop.name_kana, Shop.name, Shop.id)
-                        if request.args.get("sort") == "name" else None)
-    return render_template("shops/index.html", page=page, filters=filters, areas=area_tree(),
-                           categories=ordered_categories(), kinds=KIND_LABELS)
+    by_name = request.args.get("sort") == "name"
+    page = listed_items(Shop, filters, order=(Shop.name_kana, Shop.name, Shop.id) if by_name else None)
+    return render_listing("shops/index.html", page, filters, kinds=KIND_LABELS)
 
 
 @bp.route("/shops/<int:shop_id>")
 def detail(shop_id: int):
-    shop = load_shop(shop_id)
-    if shop is None or not policy.can_view_item(current_user, shop):
-        abort(404)
-    return render_template("shops/detail.html", shop=shop, kinds=KIND_LABELS)
+    return render_template("shops/detail.html", shop=viewable_or_404(load_shop(shop_id)), kinds=KIND_LABELS)

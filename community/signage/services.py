@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
@@ -81,18 +82,16 @@ def parse_signage_args(args) -> SignageOptions:
             options.errors.append(_("表示する種類（kinds）は events と notices から選んでください。"))
         else:
             options.kinds = tuple(k for k in SIGNAGE_KINDS if k in kinds)
-    seconds = _bounded_int(args.get("seconds"), DEFAULT_SECONDS, SECONDS_RANGE)
-    if seconds is None:
-        options.errors.append(_("1枚あたりの秒数（seconds）は%(low)d〜%(high)dの数で指定してください。",
-                                low=SECONDS_RANGE[0], high=SECONDS_RANGE[1]))
-    else:
-        options.seconds = seconds
-    poll = _bounded_int(args.get("poll"), DEFAULT_POLL, POLL_RANGE)
-    if poll is None:
-        options.errors.append(_("更新の間隔（poll）は%(low)d〜%(high)dの数で指定してください。",
-                                low=POLL_RANGE[0], high=POLL_RANGE[1]))
-    else:
-        options.poll = poll
+    for name, default, (low, high), message in (
+        ("seconds", DEFAULT_SECONDS, SECONDS_RANGE,
+         _l("1枚あたりの秒数（seconds）は%(low)d〜%(high)dの数で指定してください。")),
+        ("poll", DEFAULT_POLL, POLL_RANGE, _l("更新の間隔（poll）は%(low)d〜%(high)dの数で指定してください。")),
+    ):
+        value = _bounded_int(args.get(name), default, (low, high))
+        if value is None:
+            options.errors.append(message % {"low": low, "high": high})
+        else:
+            setattr(options, name, value)
     return options
 
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
-
-from community import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,29 +82,10 @@ def live_server(app):
 def module_app(template_database, tmp_path_factory):
     """An app with its own database copy shared by every test of one module, for pages that only read:
     the module builds its data once. Built the way tests/conftest.py's `app` fixture builds one."""
-    from tests.conftest import CSRFClient, _base_config, _empty_postgres, _SharedBytecodeCache
+    from tests.conftest import built_app
 
-    instance = tmp_path_factory.mktemp("module-instance")
-    config = _base_config(instance)
-    if "sqlite" in template_database:
-        shutil.copy(template_database["sqlite"], instance / "community.sqlite")
-    else:
-        config["SQLALCHEMY_DATABASE_URI"] = template_database["postgres"]
-    app = create_app(config)
-    app.test_client_class = CSRFClient
-    app.jinja_env.bytecode_cache = _SharedBytecodeCache()
-    with app.app_context():
-        if "postgres" in template_database:
-            _empty_postgres()
-        from community.search import get_index
-
-        get_index(app.config["SEARCH_INDEX_DIR"]).open_or_create()
-    yield app
-    with app.app_context():
-        from community.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
+    with built_app(template_database, tmp_path_factory.mktemp("module-instance")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

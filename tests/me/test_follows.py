@@ -178,18 +178,11 @@ def test_following_page_lists_follows_with_their_names(client, login, member, ma
     assert page.count('action="/me/unfollow/') == 3
 
 
-def test_following_page_query_count_does_not_grow(client, app, login, member, make_group, add_follows,
-                                                  count_queries):
+def test_following_page_query_count_does_not_grow(client, login, member, make_group, add_follows, same_query_count):
     groups = [make_group() for _ in range(12)]
     login(member)
     add_follows(member, "group", [groups[0].id])
-    client.get("/me/following")
-    with count_queries() as few:
-        client.get("/me/following")
-    add_follows(member, "group", [g.id for g in groups[1:]])
-    with count_queries() as many:
-        assert client.get("/me/following").status_code == 200
-    assert few.n == many.n
+    same_query_count(client, "/me/following", lambda: add_follows(member, "group", [g.id for g in groups[1:]]))
 
 
 def test_follow_rows_are_unique(app, member, add_follows):
@@ -220,15 +213,10 @@ def test_following_page_hides_a_community_the_member_may_no_longer_see(client, a
     assert ("community", hidden.id) not in _follows(app, member)
 
 
-def test_following_page_query_count_does_not_grow_with_hidden_communities(client, app, login, member, make_community,
-                                                                          add_follows, count_queries):
+def test_following_page_query_count_does_not_grow_with_hidden_communities(client, login, member, make_community,
+                                                                          add_follows, same_query_count):
     communities = [make_community(status="hidden" if i % 2 else "published") for i in range(8)]
     login(member)
     add_follows(member, "community", [communities[0].id, communities[1].id])
-    client.get("/me/following")
-    with count_queries() as few:
-        client.get("/me/following")
-    add_follows(member, "community", [c.id for c in communities[2:]])
-    with count_queries() as many:
-        assert client.get("/me/following").status_code == 200
-    assert few.n == many.n
+    same_query_count(client, "/me/following",
+                     lambda: add_follows(member, "community", [c.id for c in communities[2:]]))
