@@ -7,29 +7,16 @@ from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
 
-from community.content.editing import ItemEditing
 from community.content.filters import parse_filters
-from community.content.pages import render_listing, viewable_or_404
+from community.content.pages import ItemPages
 from community.events.forms import EventForm
 from community.events.services import listed_occurrences, load_event, occurrences_between, save_event, upcoming_dates
 from community.timeutil import day_end, day_start, now_utc, to_local, today_local
 
 bp = Blueprint("events", __name__)
 
-ItemEditing(form_class=EventForm, save=save_event, load=load_event, url_prefix="/events",
-            id_arg="event_id", template="events/form.html").register(bp)
-
-
-@bp.route("/events")
-def index():
-    filters = parse_filters(request.args)
-    return render_listing("events/index.html", listed_occurrences(filters), filters)
-
-
-@bp.route("/events/<int:event_id>")
-def detail(event_id: int):
-    event = viewable_or_404(load_event(event_id))
-    return render_template("events/detail.html", event=event, dates=upcoming_dates(event, now_utc()))
+ItemPages(kind="event", load=load_event, listing=listed_occurrences, form_class=EventForm, save=save_event,
+          detail_context=lambda event: {"dates": upcoming_dates(event, now_utc())}).register(bp)
 
 
 @bp.route("/calendar")

@@ -136,11 +136,15 @@ def feed_token():
 # --- follow and bookmark buttons ------------------------------------------------------------------
 
 
-@bp.route("/me/follow/<kind>/<int:target_id>", methods=["POST"])
+@bp.route("/me/follow/<kind>/<int:target_id>", methods=["POST"], endpoint="follow_view", defaults={"on": True})
+@bp.route("/me/unfollow/<kind>/<int:target_id>", methods=["POST"], endpoint="unfollow_view", defaults={"on": False})
 @login_required
-def follow_view(kind: str, target_id: int):
+def follow_view(kind: str, target_id: int, on: bool):
     if kind not in FOLLOW_KINDS:
         abort(404)
+    if not on:
+        unfollow(current_user, kind, target_id)
+        return _saved(_("フォローをやめました。"))
     target = follow_target(kind, target_id)
     if target is None or not policy.can_follow_target(current_user, kind, target):
         abort(404)
@@ -148,32 +152,20 @@ def follow_view(kind: str, target_id: int):
     return _saved(_("フォローしました。マイページに新着が表示されます。"))
 
 
-@bp.route("/me/unfollow/<kind>/<int:target_id>", methods=["POST"])
+@bp.route("/me/bookmark/<kind>/<int:item_id>", methods=["POST"], endpoint="bookmark_view", defaults={"on": True})
+@bp.route("/me/unbookmark/<kind>/<int:item_id>", methods=["POST"], endpoint="unbookmark_view", defaults={"on": False})
 @login_required
-def unfollow_view(kind: str, target_id: int):
-    if kind not in FOLLOW_KINDS:
+def bookmark_view(kind: str, item_id: int, on: bool):
+    if kind not in BOOKMARK_KINDS:
         abort(404)
-    unfollow(current_user, kind, target_id)
-    return _saved(_("フォローをやめました。"))
-
-
-@bp.route("/me/bookmark/<kind>/<int:item_id>", methods=["POST"])
-@login_required
-def bookmark_view(kind: str, item_id: int):
-    item = load(kind, item_id) if kind in BOOKMARK_KINDS else None
+    if not on:
+        unbookmark(current_user, kind, item_id)
+        return _saved(_("保存を解除しました。"))
+    item = load(kind, item_id)
     if item is None or not policy.can_bookmark(current_user, item):
         abort(404)
     bookmark(current_user, item)
     return _saved(_("保存しました。マイページの「保存した項目」から見られます。"))
-
-
-@bp.route("/me/unbookmark/<kind>/<int:item_id>", methods=["POST"])
-@login_required
-def unbookmark_view(kind: str, item_id: int):
-    if kind not in BOOKMARK_KINDS:
-        abort(404)
-    unbookmark(current_user, kind, item_id)
-    return _saved(_("保存を解除しました。"))
 
 
 # --- personal feeds (no login: the secret token is the key) ----------------------------------------
