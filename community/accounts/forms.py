@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from community.forms import optional_int
+
 PASSWORD_MIN = 10
 
 
@@ -19,9 +21,10 @@ class PasswordStrength:
             raise ValidationError(_l("同じ文字の繰り返しが多すぎます。"))
 
 
-def _email_field():
+def _email_field(autocomplete: str = "email"):
     return EmailField(
         _l("メールアドレス"),
+        render_kw={"autocomplete": autocomplete},
         validators=[
             DataRequired(_l("メールアドレスを入力してください。")),
             Email(_l("メールアドレスの形式が正しくありません。"), check_deliverability=False),
@@ -38,6 +41,7 @@ def _display_name_field():
             Length(max=50, message=_l("表示名は50文字以内にしてください。")),
         ],
         description=_l("ほかの人に表示される名前です（50文字以内）。"),
+        render_kw={"autocomplete": "nickname"},
     )
 
 
@@ -46,6 +50,7 @@ def _new_password_fields():
         _l("パスワード"),
         validators=[DataRequired(_l("パスワードを入力してください。")), PasswordStrength()],
         description=_l("10文字以上。"),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("パスワード（確認）"),
@@ -53,6 +58,7 @@ def _new_password_fields():
             DataRequired(_l("確認のためもう一度入力してください。")),
             EqualTo("password", _l("パスワードが一致しません。")),
         ],
+        render_kw={"autocomplete": "new-password"},
     )
     return password, confirm
 
@@ -64,13 +70,10 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
-    password = PasswordField(_l("パスワード"), validators=[DataRequired(_l("パスワードを入力してください。"))])
+    email = _email_field(autocomplete="username")
+    password = PasswordField(_l("パスワード"), validators=[DataRequired(_l("パスワードを入力してください。"))],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("ログインしたままにする"))
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class ProfileForm(FlaskForm):
@@ -78,7 +81,7 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField(
         _l("自己紹介"), validators=[Length(max=500, message=_l("自己紹介は500文字以内にしてください。"))]
     )
-    area_id = SelectField(_l("住んでいる・よく行く地域"), coerce=_optional_int, validators=[Optional()])
+    area_id = SelectField(_l("住んでいる・よく行く地域"), coerce=optional_int, validators=[Optional()])
     # What the public profile page shows, as the member chooses.
     show_area = BooleanField(_l("プロフィールに地域を表示する"))
     show_communities = BooleanField(
@@ -93,7 +96,8 @@ class ProfileForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("現在のパスワード"), validators=[DataRequired(_l("現在のパスワードを入力してください。"))]
+        _l("現在のパスワード"), validators=[DataRequired(_l("現在のパスワードを入力してください。"))],
+        render_kw={"autocomplete": "current-password"},
     )
     password, password_confirm = _new_password_fields()
 

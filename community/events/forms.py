@@ -15,9 +15,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.content.forms import ContentForm
+from community.forms import web_address_field
 from community.timeutil import local_to_utc
 
 REPEAT_CHOICES = [SelectChoice("", _l("繰り返さない")), SelectChoice("WEEKLY", _l("毎週")),
@@ -36,14 +37,13 @@ class EventForm(ContentForm):
     repeat = SelectField(_l("繰り返し"), choices=REPEAT_CHOICES, validators=[Optional()])
     repeat_until = DateField(_l("繰り返しの最終日"), validators=[Optional()])
     venue_name = StringField(_l("会場"), validators=[Length(max=200)])
-    address = StringField(_l("住所"), validators=[Length(max=300)])
+    address = StringField(_l("住所"), validators=[Length(max=300)], render_kw={"autocomplete": "street-address"})
     fee = StringField(_l("参加費"), validators=[Length(max=300)], description=_l("例: 無料、500円（資料代）"))
     capacity = IntegerField(_l("定員"), validators=[Optional(), NumberRange(min=1, max=1_000_000,
                                                                        message=_l("1以上の数を入力してください。"))])
     how_to_apply = TextAreaField(_l("申込方法"), validators=[Length(max=2000)])
     contact = StringField(_l("問い合わせ先"), validators=[Length(max=300)])
-    url = StringField(_l("関連URL"), validators=[Optional(), URL(message=_l(
-        "http:// または https:// で始まるURLを入力してください。")), Length(max=500)])
+    url = web_address_field(_l("関連URL"))
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

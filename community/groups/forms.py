@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Regexp
 
+from community.forms import web_address_field
 from community.groups.models import GroupKind
 
 KIND_LABELS = {
@@ -20,7 +21,8 @@ KIND_LABELS = {
 
 class GroupForm(FlaskForm):
     name = StringField(_l("団体名"), validators=[
-        DataRequired(_l("団体名を入力してください。")), Length(max=100, message=_l("100文字以内にしてください。"))])
+        DataRequired(_l("団体名を入力してください。")), Length(max=100, message=_l("100文字以内にしてください。"))],
+        render_kw={"autocomplete": "organization"})
     slug = StringField(
         _l("URL用の名前"),
         validators=[
@@ -30,15 +32,14 @@ class GroupForm(FlaskForm):
                    message=_l("半角英小文字・数字・ハイフンで入力してください（例: hashimoto-jichikai）。")),
         ],
         description=_l("団体ページのURLになります（例: /groups/hashimoto-jichikai）。"),
+        render_kw={"autocomplete": "off"},
     )
     kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
     area_id = SelectField(_l("地域"), coerce=int, validators=[DataRequired(_l("地域を選んでください。"))])
     description = TextAreaField(_l("紹介"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))],
                                 description=_l("Markdownで書けます。"))
     contact = StringField(_l("連絡先"), validators=[Length(max=200, message=_l("200文字以内にしてください。"))])
-    website = StringField(_l("ウェブサイト"), validators=[
-        Optional(), URL(require_tld=True, message=_l("http:// または https:// で始まるURLを入力してください。")),
-        Length(max=300)])
+    website = web_address_field(_l("ウェブサイト"), max_length=300, require_tld=True)
 
 
 class EditorForm(FlaskForm):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.content.forms import ContentForm
+from community.forms import web_address_field
 from community.shops.models import ShopKind
 from community.shops.services import TAG_CHOICES
 
@@ -21,10 +22,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ShopForm(ContentForm):
-    name = StringField(_l("名称"), validators=[DataRequired(_l("名称を入力してください。")), Length(max=200)])
+    name = StringField(_l("名称"), validators=[DataRequired(_l("名称を入力してください。")), Length(max=200)],
+                       render_kw={"autocomplete": "organization"})
     name_kana = StringField(_l("名称（よみがな）"), validators=[Length(max=200)])
     kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
-    address = StringField(_l("住所"), validators=[DataRequired(_l("住所を入力してください。")), Length(max=300)])
+    address = StringField(_l("住所"), validators=[DataRequired(_l("住所を入力してください。")), Length(max=300)],
+                          render_kw={"autocomplete": "street-address"})
     latitude = DecimalField(_l("緯度"), places=None, validators=[Optional(), NumberRange(
         min=-90, max=90, message=_l("緯度は-90〜90の数で入力してください。"))])
     longitude = DecimalField(_l("経度"), places=None, validators=[Optional(), NumberRange(
@@ -32,9 +35,9 @@ class ShopForm(ContentForm):
     opening_hours = StringField(_l("営業時間・開館時間"), validators=[Length(max=300)])
     holidays = StringField(_l("定休日・休館日"), validators=[Length(max=300)])
     phone = StringField(_l("電話番号"), validators=[Optional(), Length(max=40), Regexp(
-        r"^[0-9０-９()（）+\- ]+$", message=_l("電話番号は数字とハイフンで入力してください。"))])
-    website = StringField(_l("ウェブサイト"), validators=[Optional(), URL(message=_l(
-        "http:// または https:// で始まるURLを入力してください。")), Length(max=500)])
+        r"^[0-9０-９()（）+\- ]+$", message=_l("電話番号は数字とハイフンで入力してください。"))],
+        render_kw={"autocomplete": "tel"})
+    website = web_address_field(_l("ウェブサイト"))
     barrier_free = TextAreaField(_l("バリアフリー情報"), validators=[Length(max=2000)])
     tags = MultiCheckboxField(_l("特徴"), choices=[SelectChoice(t, t) for t in TAG_CHOICES])
     last_confirmed = DateField(_l("情報の最終確認日"), validators=[Optional()])

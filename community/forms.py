@@ -1,0 +1,19 @@
+"""Form pieces every domain's forms use: an optional numeric choice and a web address field."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import URL, Length, Optional
+
+
+def optional_int(value):
+    """Coerces a select's value: the blank choice is None, anything else its number."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+def web_address_field(label, max_length: int = 500, require_tld: bool = False) -> StringField:
+    """An optional http:// or https:// address, with the browser's autocomplete hint."""
+    return StringField(label, validators=[
+        Optional(), URL(require_tld=require_tld, message=_l("http:// または https:// で始まるURLを入力してください。")),
+        Length(max=max_length)], render_kw={"autocomplete": "url"})
