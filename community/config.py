@@ -16,6 +16,7 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set True behind HTTPS
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30  # 「ログインしたままにする」: seconds
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, request, url_for
 
-from community.extensions import db, login_manager
+from community.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -44,15 +44,10 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    from community.accounts.models import User
+    """The user of an open session (see accounts.sessions): an ended session loads nobody."""
+    from community.accounts.sessions import session_user
 
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(user.session_version) != version or user.is_suspended:
-        return None
-    return user
+    return session_user(session_id)
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "main.home") -> str:

@@ -28,6 +28,9 @@
 # REMEMBER_COOKIE_SAMESITE = "Lax"
 # How long a signed-in session lasts, in seconds (14 days).
 # PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+# How long 「ログインしたままにする」 keeps a browser signed in, in seconds (30 days). Signing out, a password change
+# and 「すべての端末からログアウト」 end sessions on the server, whatever cookies a browser still holds.
+# REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
 # CSRF tokens live as long as the session.
 # WTF_CSRF_TIME_LIMIT = None
 # Reverse proxies in front of the site whose X-Forwarded-* headers to trust (1 behind nginx).

@@ -246,6 +246,18 @@ def editor(make_user, make_group):
     return user
 
 
+def open_test_session(app, user) -> str:
+    """The id of a new server-side session of `user` (as signing in opens one), for a test's session cookie."""
+    from community.accounts.models import User
+    from community.accounts.sessions import open_session
+    from community.extensions import db
+
+    with app.app_context():
+        session_id = open_session(db.session.get(User, user.id))
+        db.session.commit()
+    return session_id
+
+
 @pytest.fixture
 def login(client):
     """Signs a user in through the session (the login form itself is tested on its own)."""
@@ -253,7 +265,7 @@ def login(client):
     def do(user, to_client=None):
         target = to_client or client
         with target.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = open_test_session(client.application, user)
             session["_fresh"] = True
         return target
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from flask import url_for
 from flask_login import AnonymousUserMixin
@@ -11,7 +12,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from community.db import TimestampMixin, UTCDateTime
+from community.db import TimestampMixin, UTCDateTime, utcnow
 from community.extensions import db
 
 
@@ -45,7 +46,7 @@ class User(TimestampMixin, db.Model):
     # Personal feeds: a secret token in the URL; regenerating it voids the old URLs at once.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     digest_frequency: Mapped[str] = mapped_column(String(10), default="none")  # none, daily, weekly
-    # Bumped when the password changes so that other sessions and reset links stop working.
+    # Bumped when the password changes, so that reset links already sent stop working.
     session_version: Mapped[int] = mapped_column(default=1)
 
     area = relationship("Area")
@@ -61,8 +62,14 @@ class User(TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return not self.is_suspended
 
+    # Which signed-in session this object serves ("<user id>.<token>"), set by accounts.sessions when it opens or
+    # finds one; Flask-Login keeps it in the session and the remember-me cookie.
+    session_id: ClassVar[str | None] = None  # per object, set on the instance
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        if not self.session_id:
+            raise RuntimeError("sign in through accounts.sessions.sign_in, which opens a session")
+        return self.session_id
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -79,6 +86,18 @@ class User(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its row is the session's life on the server: deleting it signs that browser out,
+    whatever cookie (session or remember-me) the browser still holds. Only a hash of the token is kept."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Guest(AnonymousUserMixin):

@@ -69,8 +69,13 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_new_password(user: User, new: str) -> None:
+    """The new password ends every other session of the account (all of them, from a reset link) and voids
+    reset links already sent."""
+    from community.accounts.sessions import end_other_sessions
+
     user.set_password(new)
-    user.session_version += 1  # signs out every other session and voids reset links
+    user.session_version += 1  # part of the reset links' fingerprint
+    end_other_sessions(user)
 
 
 _UNCHANGED = object()

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from community.accounts.forms import (
     ChangePasswordForm,
@@ -23,6 +23,7 @@ from community.accounts.services import (
     update_profile,
     user_from_reset_token,
 )
+from community.accounts.sessions import end_all_sessions, sign_in, sign_out
 from community.extensions import db, limiter
 from community.security import safe_next_url
 
@@ -49,8 +50,8 @@ def register():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
+            sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("登録しました。ようこそ、%(name)s さん。", name=user.display_name), "success")
             return redirect(safe_next_url(request.args.get("next")))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
@@ -66,8 +67,8 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            sign_in(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             flash(_("ログインしました。"), "success")
             return redirect(safe_next_url(request.args.get("next")))
         # The same words whether the address is unknown or the password wrong.
@@ -78,9 +79,22 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        sign_out(current_user)
+        db.session.commit()
     flash(_("ログアウトしました。"), "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/settings/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """Ends every session of the account: this browser, and any other that is (or was left) signed in."""
+    end_all_sessions(current_user)
+    sign_out(current_user)
+    db.session.commit()
+    flash(_("すべての端末からログアウトしました。"), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -103,8 +117,7 @@ def settings():
                 password_form.current_password.errors.append(str(error))
             else:
                 db.session.commit()
-                login_user(current_user)  # the session id changed with the session version
-                flash(_("パスワードを変更しました。"), "success")
+                flash(_("パスワードを変更しました。ほかの端末ではログアウトしました。"), "success")
                 return redirect(url_for("accounts.settings"))
     status = 400 if (profile_form.errors or password_form.errors) else 200
     return (

@@ -97,9 +97,11 @@ def module_live_server(module_app):
 def session_cookie(app, user) -> dict:
     """The session cookie of `user` signed in (through the session, as conftest's `login` does), for
     BrowserContext.add_cookies once a url is added."""
+    from tests.conftest import open_test_session
+
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = open_test_session(app, user)
         session["_fresh"] = True
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None, "the test client holds no session cookie"
