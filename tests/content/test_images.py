@@ -161,6 +161,19 @@ def test_png_text_chunks_are_dropped_and_a_thumbnail_is_made(client, app, signed
     assert b"35.57" not in thumb.data
 
 
+def test_jpeg_comment_xmp_and_icc_profile_are_dropped(client, app, signed_in_editor):
+    buffer = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>GPS 35.57 139.37</rdf:Description></x:xmpmeta>'
+    Image.new("RGB", (80, 40), (200, 10, 10)).save(buffer, "JPEG", comment=b"taken at home 35.57,139.37",
+                                                   xmp=xmp, icc_profile=b"PROFILE-by-someone" * 4)
+    assert b"taken at home" in buffer.getvalue() and b"GPS 35.57" in buffer.getvalue()
+    assert post_notice(client, app, signed_in_editor.group, buffer.getvalue(), "comment.jpg").status_code == 302
+    name = stored_image(app)
+    for served in (fetch(client, f"/media/{name}").data, fetch(client, f"/media/thumb-{name}").data):
+        assert b"taken at home" not in served and b"35.57" not in served and b"PROFILE-by-someone" not in served
+        assert "comment" not in Image.open(io.BytesIO(served)).info
+
+
 def test_gif_is_re_encoded(client, app, signed_in_editor):
     buffer = io.BytesIO()
     Image.new("P", (16, 16), 3).save(buffer, "GIF", comment=b"secret comment")
@@ -195,6 +208,8 @@ BAD_UPLOADS = [
     (b"GIF89a" + b"\0" * 50, "broken.gif", UNREADABLE),
     (png(), "picture.txt", "JPEG、PNG、WebP、GIF の画像を選んでください。"),
     (png_header_only(8000, 8000), "bomb.png", "画像の画素数が大きすぎます。"),
+    (png_header_only(12_000, 12_000), "warned-bomb.png", "画像の画素数が大きすぎます。"),  # past Pillow's warning
+    (png_header_only(30_000, 30_000), "refused-bomb.png", "画像の画素数が大きすぎます。"),  # past Pillow's limit
     (b"\xff\xd8\xff\xe0" + b"\0" * (5 * 1024 * 1024 + 10), "huge.jpg", "画像は5MB以下にしてください。"),
 ]
 
