@@ -28,6 +28,10 @@ class DefaultConfig:
     # Flask-Limiter: memory:// for one process, redis://… when several workers share limits.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down or unreachable: count in this process's memory (a warning in the log) until it answers again,
+    # rather than refusing requests; a storage error never becomes a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = "5 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"
 

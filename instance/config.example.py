@@ -42,6 +42,10 @@
 # "memory://" counts per worker process; "redis://cache.example.internal:6379/0" shares counts between workers.
 # RATELIMIT_STORAGE_URI = "memory://"
 # RATELIMIT_HEADERS_ENABLED = True
+# When Redis does not answer, count in each process's memory (with a warning in the log) until it is back, and never
+# let a storage error fail a request.
+# RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+# RATELIMIT_SWALLOW_ERRORS = True
 # LOGIN_RATE_LIMIT = "5 per minute"
 # REGISTER_RATE_LIMIT = "10 per hour"
 

@@ -107,10 +107,11 @@ def template_database(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def built_app(template_database, instance):
-    """An app on `instance` with its own copy of the template database (emptied on PostgreSQL) and an empty index."""
+def built_app(template_database, instance, **overrides):
+    """An app on `instance` with its own copy of the template database (emptied on PostgreSQL) and an empty index;
+    `overrides` change its configuration."""
     instance.mkdir(exist_ok=True)
-    config = _base_config(instance)
+    config = _base_config(instance) | overrides
     if "sqlite" in template_database:
         shutil.copy(template_database["sqlite"], instance / "community.sqlite")
     else:
