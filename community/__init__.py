@@ -100,7 +100,8 @@ def _fill_instance_defaults(app: Flask) -> None:
             uri = "postgresql+psycopg://" + uri.removeprefix(prefix)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 10}}
+        # How long a write waits for another process's write before the visitor gets the 503 page.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]}}
     else:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):

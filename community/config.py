@@ -7,6 +7,7 @@ class DefaultConfig:
     # Filled in by create_app from the instance folder when left empty.
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT = 10  # seconds a write waits for another process's write before answering 503
     SEARCH_INDEX_DIR: str | None = None
     UPLOAD_DIR: str | None = None
 

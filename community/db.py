@@ -53,12 +53,11 @@ class TimestampMixin:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    # WAL lets readers go on while one writer writes; the busy timeout waits for a lock
-    # instead of failing at once when several workers share the file.
+    # WAL lets readers go on while one writer writes. How long a write waits for another one's lock is the
+    # connection's timeout (SQLITE_BUSY_TIMEOUT), after which the visitor gets the 503 page.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -70,3 +69,25 @@ def refresh_statistics(session) -> None:
 
     session.execute(text("ANALYZE"))
     session.commit()
+
+
+# SQLite reports every kind of trouble as OperationalError: only these mean "not now", the rest are bugs.
+_SQLITE_UNAVAILABLE = ("database is locked", "database is busy", "database table is locked", "unable to open database",
+                       "disk i/o error")
+
+
+def is_database_unavailable(error: Exception) -> bool:
+    """Whether a database error means the database cannot serve right now (locked, busy, unreachable, timed out)
+    rather than a mistake in a query."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return any(words in str(error.orig).lower() for words in _SQLITE_UNAVAILABLE)
+    return True  # PostgreSQL: connection refused or lost, lock or statement timeouts, serialisation failures

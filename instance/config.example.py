@@ -7,6 +7,9 @@
 # --- Where data lives ---------------------------------------------------------------------------------------
 # The database; default SQLite in this folder. PostgreSQL: "postgresql://user:password@host:5432/community"
 # SQLALCHEMY_DATABASE_URI = None
+# With SQLite: how many seconds a write waits for another process's write before the visitor is asked to retry
+# (503 with Retry-After).
+# SQLITE_BUSY_TIMEOUT = 10
 # Extra SQLAlchemy engine options (pool sizes, …); filled in per database when empty.
 # SQLALCHEMY_ENGINE_OPTIONS = {}
 # This host's search index; default instance/search.

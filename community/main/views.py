@@ -2,13 +2,15 @@
 
 import re
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, send_from_directory
 from flask_babel import gettext as _
-from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from community.areas.services import area_tree, ordered_categories
 from community.content.filters import ListingFilters
 from community.content.listing import front_page_sections
+from community.db import is_database_unavailable
 from community.extensions import db
 from community.security import safe_next_url
 from community.templating import TEXT_SIZES
@@ -16,6 +18,7 @@ from community.templating import TEXT_SIZES
 bp = Blueprint("main", __name__)
 
 ONE_YEAR = 60 * 60 * 24 * 365
+DATABASE_RETRY_SECONDS = 10
 MEDIA_NAME = re.compile(r"(thumb-)?[A-Za-z0-9_-]{22}\.(jpg|png|webp)")
 
 
@@ -30,18 +33,10 @@ def home():
 
 @bp.route("/healthz")
 def healthz():
-    checks = {"database": _database_ok(), "search": _search_ok()}
-    healthy = all(checks.values())
-    return jsonify(status="ok" if healthy else "error", checks=checks), 200 if healthy else 503
+    from community.main.health import health
 
-
-def _database_ok() -> bool:
-    try:
-        db.session.execute(text("SELECT 1"))
-        return True
-    except Exception:  # any failure to reach the database is the answer, not an error page
-        db.session.rollback()
-        return False
+    report, status = health()
+    return jsonify(report), status
 
 
 @bp.route("/media/<name>")
@@ -52,15 +47,6 @@ def media(name: str):
     response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=ONE_YEAR)
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
-
-
-def _search_ok() -> bool:
-    from community.search import get_index
-
-    try:
-        return bool(get_index(current_app.config["SEARCH_INDEX_DIR"]).healthy())
-    except Exception:  # a broken index is the answer, not an error page
-        return False
 
 
 @bp.route("/preferences/language", methods=["POST"])
@@ -116,6 +102,26 @@ def too_large(error):
 def too_many(error):
     return _error_page(429, _("しばらくお待ちください"),
                        _("短い時間に何度も送信されました。少し時間をおいてから、もう一度お試しください。"))
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(SQLAlchemyTimeoutError)
+def database_unavailable(error):
+    """The database is locked, busy or cannot be reached: nothing was written (the transaction is rolled back),
+    and the visitor is asked, in their language, to try again shortly; any other database error is a bug (500)."""
+    db.session.rollback()
+    if not is_database_unavailable(error):
+        raise error
+    current_app.logger.warning("database unavailable: %s", error)
+    retry = DATABASE_RETRY_SECONDS
+    headers = {"Retry-After": str(retry)}
+    title = _("ただいま混み合っています")
+    message = _("ただいま処理が集中しているか、保守中のため表示できません。"
+                "%(n)d秒ほど待ってから、もう一度お試しください。入力した内容は保存されていません。", n=retry)
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, message=message), 503, headers
+    g._unread_notifications = 0  # the header's counter would ask the database again
+    return render_template("errors/unavailable.html", title=title, message=message), 503, headers
 
 
 @bp.app_errorhandler(500)

@@ -77,21 +77,27 @@ def test_no_asset_is_loaded_from_outside_the_site(client):
 def test_healthz_reports_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json["status"] == "ok"
+    assert response.json["status"] == "ok" and response.json["failing"] == []
     assert response.json["checks"]["database"] is True
+    assert response.json["parts"]["search"] == {"ok": True}
+    assert response.json["parts"]["rate_limits"]["ok"] is True
 
 
 def test_healthz_reports_a_broken_database(app, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
     from community.extensions import db
 
     def broken(*args, **kwargs):
-        raise RuntimeError("database down")
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("database down"))
 
     with app.app_context():
         monkeypatch.setattr(db.session, "execute", broken)
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json["checks"]["database"] is False
+    assert response.json["failing"] == ["database"] and response.json["status"] == "error"
+    assert "does not answer" in response.json["parts"]["database"]["detail"]
 
 
 def test_home_page_sql_statements_are_bounded(client, count_queries, make_group, make_item):
