@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.events.views import bp as events_bp
     from community.feeds.views import bp as feeds_bp
     from community.groups.views import bp as groups_bp
+    from community.mail.views import bp as mail_bp
     from community.main.views import bp as main_bp
     from community.me.views import bp as me_bp
     from community.moderation.views import bp as moderation_bp
@@ -74,12 +75,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp, search_bp):
+                      signage_bp, search_bp, mail_bp):
         app.register_blueprint(blueprint)
 
     from community.search import indexing
 
     indexing.init_app(app)
+
+    from community.mail import worker as mail_worker
+
+    mail_worker.init_app(app)
 
     from community.commands import register_commands
 

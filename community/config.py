@@ -40,7 +40,10 @@ class DefaultConfig:
     # False leaves that to `community index-worker` processes.
     SEARCH_INLINE_DRAIN = True
 
-    # Mail: with no MAIL_SERVER the message is written to the log instead.
+    # Mail: queued in the database and sent after the commit by each worker's mail thread (MAIL_INLINE_SEND), or by
+    # `community send-mail`; with no MAIL_SERVER the message is written to the log instead.
+    MAIL_INLINE_SEND = True
+    MAIL_TIMEOUT = 10                 # seconds for the SMTP server to answer
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False
@@ -49,7 +52,6 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = "noreply@sagamihara-portal.example.jp"
     PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
     SITE_URL: str | None = None       # the public address links in mails point at (digests sent from cron)
-    DIGEST_RETRY_MINUTES = 30         # a digest claimed this long ago and not sent is taken over and retried
 
     # Member posts (topics, replies, board): abuse limits and pre-moderation of new members.
     POST_RATE_LIMIT = 10              # posts per window per account

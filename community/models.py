@@ -1,12 +1,13 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
-from community.accounts.models import User  # noqa: F401
+from community.accounts.models import User, UserSession  # noqa: F401
 from community.areas.models import Area, Category  # noqa: F401
 from community.board.models import BoardReply, BoardThread  # noqa: F401
 from community.communities.models import Community, CommunityMembership, Reply, Rsvp, Topic, TopicRead  # noqa: F401
 from community.content.models import ContentVersion  # noqa: F401
 from community.events.models import Event, EventOccurrence  # noqa: F401
 from community.groups.models import Group, GroupMembership  # noqa: F401
+from community.mail.models import OutgoingMail  # noqa: F401
 from community.me.models import Bookmark, DigestDelivery, Follow  # noqa: F401
 from community.moderation.models import (  # noqa: F401
     AuditEntry,

@@ -53,6 +53,12 @@
 # REGISTER_RATE_LIMIT = "10 per hour"
 
 # --- Mail ---------------------------------------------------------------------------------------------------
+# Mail is queued in the database and sent after the request by each worker's mail thread (no request waits for the
+# mail server); refused messages are retried with growing pauses and shown to admins at /admin/mail. False leaves
+# sending to `community send-mail` (run it from cron every minute).
+# MAIL_INLINE_SEND = True
+# Seconds the SMTP server may take to answer.
+# MAIL_TIMEOUT = 10
 # With no MAIL_SERVER, mail (password resets, digests) is written to the log instead of being sent.
 # MAIL_SERVER = None
 # MAIL_PORT = 25
@@ -64,8 +70,6 @@
 # PASSWORD_RESET_MAX_AGE = 60 * 60 * 2
 # The public address that links in mails sent from cron (digests) point at.
 # SITE_URL = None
-# A digest claimed this many minutes ago and not sent is taken over and retried by the next run.
-# DIGEST_RETRY_MINUTES = 30
 
 # --- Member posts -------------------------------------------------------------------------------------------
 # Posts (topics, replies, board) per window per account, and the window in minutes.

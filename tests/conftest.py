@@ -60,6 +60,7 @@ def _base_config(instance) -> dict:
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SEARCH_SYNC": True,  # index after each commit before the request returns: tests see it at once
+        "MAIL_SYNC": True,  # likewise, queued mail is sent before the request returns
     }
 
 

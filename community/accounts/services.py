@@ -38,11 +38,32 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def register_user(email: str, display_name: str, password: str, role: Role = Role.MEMBER) -> User:
+    """A new account (for commands and the demo; the register page goes through register_or_tell_owner)."""
     if find_user_by_email(email) is not None:
-        # Deliberately vague: it must not confirm that this address has an account.
-        raise AccountError(
-            _("このメールアドレスでは登録できません。別のアドレスを使うか、パスワードの再設定をお試しください。")
-        )
+        raise AccountError(_("このメールアドレスはすでに登録されています。"))
+    return _new_user(email, display_name, password, role)
+
+
+def register_or_tell_owner(email: str, display_name: str, password: str) -> User | None:
+    """The register page: a new member's account; or, when the address already has one, nothing but a mail to
+    its owner (the page answers the same either way, so it never tells anyone that an address is registered)."""
+    owner = find_user_by_email(email)
+    if owner is None:
+        return _new_user(email, display_name, password, Role.MEMBER)
+    site = current_app.config["SITE_NAME"]
+    send_mail(
+        to=owner.email,
+        subject=_("【%(site)s】登録のお申し込みについて", site=site),
+        text=_("%(name)s さん\n\nこのメールアドレスで新規登録のお申し込みがありましたが、すでに登録済みのため、"
+               "新しいアカウントは作っていません。\n\nご本人のお申し込みなら、次のページからログインしてください。"
+               "パスワードを忘れた場合は、ログインページの「パスワードをお忘れの方」から再設定できます。\n%(link)s\n\n"
+               "心当たりがない場合は、このメールを破棄してください。アカウントはそのままです。",
+               name=owner.display_name, link=url_for("accounts.login", _external=True)),
+    )
+    return None
+
+
+def _new_user(email: str, display_name: str, password: str, role: Role) -> User:
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=role)
     user.set_password(password)
     db.session.add(user)

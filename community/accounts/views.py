@@ -17,7 +17,7 @@ from community.accounts.services import (
     AccountError,
     authenticate,
     change_password,
-    register_user,
+    register_or_tell_owner,
     send_password_reset,
     set_new_password,
     update_profile,
@@ -45,15 +45,13 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = register_user(form.email.data, form.display_name.data, form.password.data)
-        except AccountError as error:
-            form.email.errors.append(str(error))
-        else:
+        user = register_or_tell_owner(form.email.data, form.display_name.data, form.password.data)
+        if user is not None:
             sign_in(user)
-            db.session.commit()
-            flash(_("登録しました。ようこそ、%(name)s さん。", name=user.display_name), "success")
-            return redirect(safe_next_url(request.args.get("next")))
+        db.session.commit()
+        # The same answer when the address already had an account (its owner got a mail instead).
+        flash(_("登録しました。ようこそ、%(name)s さん。", name=form.display_name.data.strip()), "success")
+        return redirect(safe_next_url(request.args.get("next")))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
 
 
@@ -132,6 +130,7 @@ def request_password_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         send_password_reset(form.email.data)
+        db.session.commit()  # the mail goes out from the queue after this
         flash(_("登録されているアドレスであれば、再設定用のリンクを送りました。メールをご確認ください。"), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form), 400 if form.errors else 200

@@ -1,23 +1,21 @@
 """Digest mail: once a day or once a week, what is new in what a member follows.
 
-Each digest is sent at most once per member and period. The run claims a DigestDelivery row first
-(unique on member and period) and commits, then sends, then records sent_at. A second run skips a
-sent digest and one that another run is sending; a claim left unsent for longer than
-DIGEST_RETRY_MINUTES (the run was interrupted, or the mail server refused) is taken over and retried.
-Every attempt carries the same Message-ID, so a copy sent again after a run died between the mail
-server's acceptance and the sent_at commit is recognisable as the same message.
+Each digest is queued at most once per member and period: the DigestDelivery row (unique on member and period)
+and the queued message are written in one transaction, so a second run, or two runs at once, queue nothing
+more. The mail queue then delivers it, retrying while the mail server refuses; every attempt carries the same
+Message-ID, so a copy sent twice (a sender died between the server's acceptance and recording it) is
+recognisably one message.
 """
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
@@ -32,15 +30,13 @@ from community.timeutil import to_local
 
 SPANS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 DIGEST_SIZE = 30
-DEFAULT_RETRY_MINUTES = 30
 
 
 @dataclass
 class DigestRun:
-    sent: list[int] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)      # queued: the mail queue delivers and retries it
     empty: list[int] = field(default_factory=list)     # nothing new: no mail
-    skipped: list[int] = field(default_factory=list)   # already sent, or being sent by another run
-    failed: list[int] = field(default_factory=list)    # the mail server refused: retried later
+    skipped: list[int] = field(default_factory=list)   # already queued this period (by this or another run)
 
 
 def period_key(frequency: str, now: datetime) -> str:
@@ -68,10 +64,6 @@ def send_due_digests(now: datetime, progress=None) -> DigestRun:
     return run
 
 
-def _retry_after() -> timedelta:
-    return timedelta(minutes=current_app.config.get("DIGEST_RETRY_MINUTES", DEFAULT_RETRY_MINUTES))
-
-
 def _since(user: User, now: datetime) -> datetime:
     """Since the member's last digest of this frequency, and never further back than one span."""
     frequency = user.digest_frequency
@@ -82,56 +74,26 @@ def _since(user: User, now: datetime) -> datetime:
     return max(last, floor) if last is not None else floor
 
 
-def _claim(user: User, period: str, now: datetime) -> DigestDelivery | None:
-    """The claimed row, committed; None when the digest is sent or another run holds a fresh claim."""
-    existing = db.session.scalar(select(DigestDelivery).where(
-        DigestDelivery.user_id == user.id, DigestDelivery.period == period))
-    if existing is None:
-        delivery = DigestDelivery(user_id=user.id, period=period, created_at=now)
-        db.session.add(delivery)
-        try:
-            db.session.commit()
-        except IntegrityError:  # another run claimed it between our look and our insert
-            db.session.rollback()
-            return None
-        return delivery
-    if existing.sent_at is not None or existing.created_at > now - _retry_after():
-        return None
-    # A stale claim: take it over, but only if no other run took it over first.
-    taken = db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.id == existing.id, DigestDelivery.sent_at.is_(None),
-               DigestDelivery.created_at == existing.created_at)
-        .values(created_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return existing if taken.rowcount == 1 else None
-
-
 def send_digest(user_id: int, now: datetime) -> str:
-    """'sent', 'empty', 'skipped' or 'failed' for one member."""
+    """'sent' (queued), 'empty' or 'skipped' for one member; commits."""
     user = db.session.get(User, user_id)
     if user is None or user.digest_frequency not in SPANS or user.is_suspended:
         return "skipped"
     period = period_key(user.digest_frequency, now)
-    already = db.session.scalar(select(DigestDelivery.sent_at).where(
+    already = db.session.scalar(select(DigestDelivery.id).where(
         DigestDelivery.user_id == user.id, DigestDelivery.period == period))
     if already is not None:
         return "skipped"
     entries = personal_stream(user, page=1, per_page=DIGEST_SIZE, since=_since(user, now))
     if not entries.items:
         return "empty"
-    delivery = _claim(user, period, now)
-    if delivery is None:
-        return "skipped"
+    db.session.add(DigestDelivery(user_id=user.id, period=period, created_at=now, sent_at=now))
+    send_mail(**digest_message(user, entries, now))
     try:
-        send_mail(**digest_message(user, entries, now))
-    except (smtplib.SMTPException, OSError) as error:
-        current_app.logger.error("Digest for user %s not sent: %s", user.id, error)
-        return "failed"
-    delivery.sent_at = now
-    db.session.commit()
+        db.session.commit()
+    except IntegrityError:  # another run queued this member's digest between our look and our commit
+        db.session.rollback()
+        return "skipped"
     return "sent"
 
 

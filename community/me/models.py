@@ -36,7 +36,7 @@ class Bookmark(db.Model):
 
 
 class DigestDelivery(db.Model):
-    """One row per member and period: a digest is sent once even if the command runs twice."""
+    """One row per member and period: a digest is queued once even if the command runs twice."""
 
     __tablename__ = "digest_deliveries"
     __table_args__ = (UniqueConstraint("user_id", "period"),)
@@ -44,5 +44,5 @@ class DigestDelivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(20))  # "daily:2026-11-24" or "weekly:2026-W48"
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: claimed, not yet sent
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when the digest was queued
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

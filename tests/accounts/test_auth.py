@@ -49,10 +49,30 @@ def test_register_refuses_bad_input_with_a_message_and_keeps_the_input(client, a
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_register_twice_with_one_address_is_refused(client, member):
-    response = _register(client, email="member@example.jp")
-    assert response.status_code == 400
-    assert "このメールアドレスでは登録できません" in response.get_data(as_text=True)
+def test_registering_a_taken_address_answers_as_for_a_new_one_and_mails_the_owner(client, app, member, caplog):
+    """The page must not tell anyone which addresses have accounts: the same redirect and message as a new
+    registration; no second account, the owner's password unchanged, and the owner hears of it by mail."""
+    import logging
+
+    from sqlalchemy import func, select
+
+    from community.accounts.models import User
+    from community.extensions import db
+
+    caplog.set_level(logging.WARNING)
+    taken = _register(client, email="Member@example.jp")
+    fresh = _register(app.test_client(), email="someone-new@example.jp")
+    assert taken.status_code == fresh.status_code == 302
+    assert taken.headers["Location"] == fresh.headers["Location"]
+    with client.session_transaction() as session:
+        flashes = session.get("_flashes")
+    assert flashes == [("success", "登録しました。ようこそ、相模 太郎 さん。")]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(func.lower(User.email) == "member@example.jp")) == 1
+        assert db.session.get(User, member.id).check_password(PASSWORD)
+    assert "configured) to member@example.jp: 【さがみはら地域ポータル】登録のお申し込みについて" in caplog.text
+    assert "登録のお申し込みについて" in caplog.text and "すでに登録済み" in caplog.text
+    assert "ログアウト" not in client.get("/").get_data(as_text=True)  # not signed in as the owner
 
 
 def test_login_and_logout(client, member):

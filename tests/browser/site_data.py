@@ -159,6 +159,12 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
         # An urgent notice for 橋本 only: its banner shows on /areas/hashimoto and on 橋本's signage.
         raise_urgent_notice({"title": "大雨による避難指示", "body": "橋本地区に避難指示が出ています。",
                              "area_id": hashimoto.id, "ends_at": now_utc() + timedelta(hours=6)}, admin)
+        # A message the mail server keeps refusing, for the admins' mail queue.
+        from community.mail.models import OutgoingMail
+
+        db.session.add(OutgoingMail(to="refused@example.jp", subject="【さがみはら地域ポータル】パスワードの再設定",
+                                    text="…", attempts=2, last_error="SMTPRecipientsRefused: 550 mailbox unavailable",
+                                    next_attempt_at=now_utc() + timedelta(minutes=30)))
         db.session.commit()
 
         site.ids = {

@@ -126,48 +126,67 @@ def test_weekly_digest_once_a_week(smtp_server, digests, app, subscriber, editor
     assert len(smtp_server.messages) == 2
 
 
-def test_interrupted_run_is_retried_but_a_fresh_claim_is_not(smtp_server, digests, app, subscriber):
-    from sqlalchemy import select
+def test_a_digest_already_queued_for_the_period_is_not_queued_again(smtp_server, digests, app, subscriber, editor,
+                                                                   make_item, set_published):
+    """Another run (or this one, earlier) recorded this member's digest for the period: nothing more is queued; the
+    next period's digest carries a Message-ID of its own, the same for every attempt at it."""
+    from sqlalchemy import func, select
 
     from community.extensions import db
+    from community.mail.models import OutgoingMail
     from community.me.digest import period_key
     from community.me.models import DigestDelivery
 
     now = now_utc()
     with app.app_context():
-        # another run claimed it a minute ago and is sending: leave it alone
-        db.session.add(DigestDelivery(user_id=subscriber.id, period=period_key("daily", now),
-                                      created_at=now - timedelta(minutes=1)))
+        db.session.add(DigestDelivery(user_id=subscriber.id, period=period_key("daily", now), created_at=now,
+                                      sent_at=now))
         db.session.commit()
-    digests(now)
+    assert "送信済み 1 件" in digests(now).output
     assert smtp_server.messages == []
-    # an hour later the claim is still unsent: that run died, so this one sends
-    digests(now + timedelta(hours=1))
+    tomorrow = now + timedelta(days=1, hours=1)
+    set_published(make_item("notice", editor.group, title="翌日のお知らせ"), tomorrow - timedelta(minutes=5))
+    digests(tomorrow)
     assert len(smtp_server.messages) == 1
-    # Any attempt at this member's digest of this period has this Message-ID; a copy sent twice is one message.
-    period = period_key("daily", now + timedelta(hours=1)).replace(":", ".")
+    period = period_key("daily", tomorrow).replace(":", ".")
     assert smtp_server.messages[0]["Message-ID"] == f"<digest.{subscriber.id}.{period}@portal.example.jp>"
     with app.app_context():
-        delivery = db.session.scalar(select(DigestDelivery).where(DigestDelivery.user_id == subscriber.id))
-        assert delivery.sent_at is not None
-    digests(now + timedelta(hours=2))
-    assert len(smtp_server.messages) == 1
+        assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == 1
 
 
-def test_unreachable_mail_server_leaves_the_claim_for_a_retry(digests, app, subscriber):
+def test_a_mail_server_that_refuses_delays_the_digest_and_the_queue_retries_it(digests, app, subscriber):
+    """The digest is queued once whatever the mail server does; the queue keeps it, retries it after a pause,
+    and sends it once the server answers."""
+    from aiosmtpd.controller import Controller
     from sqlalchemy import select
 
     from community.extensions import db
+    from community.mail.delivery import deliver_due
+    from community.mail.models import OutgoingMail
     from community.me.models import DigestDelivery
-    from tests.me.conftest import _free_port
+    from tests.me.conftest import _free_port, _Inbox
 
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())  # nobody listens there
+    port = _free_port()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, SITE_URL="https://portal.example.jp")  # nobody there
     result = digests()
-    assert result.exit_code == 1
-    assert "失敗 1 件" in result.output
+    assert result.exit_code == 0 and "送信 1 件" in result.output
     with app.app_context():
-        delivery = db.session.scalar(select(DigestDelivery).where(DigestDelivery.user_id == subscriber.id))
-        assert delivery is not None and delivery.sent_at is None
+        assert db.session.scalar(select(DigestDelivery).where(DigestDelivery.user_id == subscriber.id)) is not None
+        mail = db.session.scalar(select(OutgoingMail))
+        assert mail.sent_at is None and mail.attempts == 1 and "ConnectionRefused" in mail.last_error
+        retry_at = mail.next_attempt_at
+        assert deliver_due(now_utc()) == (0, 0)  # not due again yet
+    assert digests().output.count("送信済み 1 件") == 1  # a second run queues nothing more
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with app.app_context():
+            assert deliver_due(retry_at + timedelta(seconds=1)) == (1, 0)
+            assert db.session.scalar(select(OutgoingMail)).sent_at is not None
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1 and inbox.messages[0]["To"] == "daily@example.jp"
 
 
 def test_bad_now_is_refused(digests, runner):

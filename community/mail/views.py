@@ -1,0 +1,39 @@
+"""/admin/mail: what the mail queue could not deliver yet, and what it gave up on, for admins."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from community import policy
+from community.extensions import db
+from community.mail.delivery import retry_now
+from community.mail.models import OutgoingMail
+
+bp = Blueprint("mail", __name__)
+
+
+@bp.route("/admin/mail")
+@login_required
+def queue():
+    policy.require(policy.is_admin(current_user))
+    waiting = (select(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
+               .order_by(OutgoingMail.failed_at.is_(None), OutgoingMail.attempts.desc(), OutgoingMail.id))
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
+    page = db.paginate(waiting, page=number, per_page=50, error_out=False)
+    sent = db.session.scalar(select(func.count()).where(OutgoingMail.sent_at.isnot(None)))
+    return render_template("mail/queue.html", page=page, sent=sent)
+
+
+@bp.route("/admin/mail/<int:mail_id>/retry", methods=["POST"])
+@login_required
+def retry(mail_id: int):
+    policy.require(policy.is_admin(current_user))
+    mail = db.get_or_404(OutgoingMail, mail_id)
+    if mail.sent_at is None:
+        retry_now(mail)
+        db.session.commit()
+        flash(_("再送します。"), "success")
+    return redirect(url_for("mail.queue"))
