@@ -1,7 +1,7 @@
 """What a member's public profile (/users/<id>) shows: open communities and recent public posts.
 
-Only what anyone may see: communities that are open (and only when the member allows it), and
-published, undeleted posts in open communities and on the regional message board.
+Only what anyone may see (policy.visible for ANYONE): communities that are open (and only when the member allows
+it), and the posts a visitor may see in open communities and on the regional message board.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from community import policy
-from community.content.models import Status
 from community.extensions import db
 
 COMMUNITIES_SHOWN = 50
@@ -45,21 +44,18 @@ def profile_communities(viewer, member) -> list:
 
 def recent_public_posts(member, limit: int = POSTS_SHOWN) -> list[ProfilePost]:
     """The member's latest public posts: one bounded query per kind, merged by date."""
-    from community.communities.models import Community, Reply, Topic
+    from community.communities.models import Reply, Topic
 
-    open_ids = policy.open_community_ids()
     posts: list[ProfilePost] = []
     topics = db.session.scalars(
         select(Topic).join(Topic.community).options(contains_eager(Topic.community))
-        .where(Topic.author_id == member.id, Topic.status == Status.PUBLISHED, Topic.deleted_at.is_(None),
-               Topic.community_id.in_(open_ids))
+        .where(Topic.author_id == member.id, policy.visible(policy.ANYONE, "topic"))
         .order_by(Topic.created_at.desc(), Topic.id.desc()).limit(limit))
     posts += [ProfilePost("topic", t.title, t.link, t.community.name, t.created_at) for t in topics]
     replies = db.session.scalars(
         select(Reply).join(Reply.topic).join(Topic.community)
         .options(contains_eager(Reply.topic).contains_eager(Topic.community))
-        .where(Reply.author_id == member.id, Reply.status == Status.PUBLISHED, Reply.deleted_at.is_(None),
-               Topic.status == Status.PUBLISHED, Topic.deleted_at.is_(None), Community.id.in_(open_ids))
+        .where(Reply.author_id == member.id, policy.visible(policy.ANYONE, "reply"))
         .order_by(Reply.created_at.desc(), Reply.id.desc()).limit(limit))
     posts += [ProfilePost("reply", r.topic.title, url_for("communities.reply_link", slug=r.topic.community.slug,
                                                           reply_id=r.id), r.topic.community.name, r.created_at)
@@ -75,16 +71,13 @@ def _board_posts(member, limit: int) -> list[ProfilePost]:
 
     threads = db.session.scalars(
         select(BoardThread).options(joinedload(BoardThread.area))
-        .where(BoardThread.author_id == member.id, BoardThread.status == Status.PUBLISHED,
-               BoardThread.deleted_at.is_(None))
+        .where(BoardThread.author_id == member.id, policy.visible(policy.ANYONE, "board"))
         .order_by(BoardThread.created_at.desc(), BoardThread.id.desc()).limit(limit))
     posts = [ProfilePost("board", t.title, url_for("board.thread", thread_id=t.id), t.area.name if t.area else "",
                          t.created_at) for t in threads]
     replies = db.session.scalars(
         select(BoardReply).join(BoardReply.thread).options(contains_eager(BoardReply.thread))
-        .where(BoardReply.author_id == member.id, BoardReply.status == Status.PUBLISHED,
-               BoardReply.deleted_at.is_(None), BoardThread.status == Status.PUBLISHED,
-               BoardThread.deleted_at.is_(None))
+        .where(BoardReply.author_id == member.id, policy.visible(policy.ANYONE, "board_reply"))
         .order_by(BoardReply.created_at.desc(), BoardReply.id.desc()).limit(limit))
     posts += [ProfilePost("board_reply", r.thread.title, url_for("board.thread", thread_id=r.thread_id)
                           + f"#reply-{r.id}", "", r.created_at) for r in replies]

@@ -203,12 +203,9 @@ def leave(community: Community, user) -> None:
 
 
 def remove_member(community: Community, membership: CommunityMembership, actor) -> None:
-    if membership.state != MembershipState.ACTIVE:
-        raise CommunityError(_("この人はコミュニティの参加者ではありません。"))
-    if membership.user_id == actor.id:
-        raise CommunityError(_("自分自身は外せません。退会する場合は「退会する」を使ってください。"))
-    if membership.role == CommunityRole.ADMIN:
-        raise CommunityError(_("管理者は外せません。先に役割を「参加者」に変えてください。"))
+    refusal = policy.why_not_remove_member(actor, community, membership)
+    if refusal is not None:
+        raise CommunityError(str(refusal))
     _drop(community, membership)
     audit.record(actor, "remove_member", community, user_id=membership.user_id)
 

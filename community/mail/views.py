@@ -18,7 +18,7 @@ bp = Blueprint("mail", __name__)
 @bp.route("/admin/mail")
 @login_required
 def queue():
-    policy.require(policy.is_admin(current_user))
+    policy.require(policy.can_manage_mail_queue(current_user))
     waiting = (select(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
                .order_by(OutgoingMail.failed_at.is_(None), OutgoingMail.attempts.desc(), OutgoingMail.id))
     number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
@@ -30,7 +30,7 @@ def queue():
 @bp.route("/admin/mail/<int:mail_id>/retry", methods=["POST"])
 @login_required
 def retry(mail_id: int):
-    policy.require(policy.is_admin(current_user))
+    policy.require(policy.can_manage_mail_queue(current_user))
     mail = db.get_or_404(OutgoingMail, mail_id)
     if mail.sent_at is None:
         retry_now(mail)

@@ -173,8 +173,7 @@ def _stream_parts(user, since: datetime | None = None) -> list:
         parts.append(query.where(at >= since) if since is not None else query)
     topic = models["topic"]
     query = select(_kind_column("topic"), topic.id.label("item_id"), topic.last_post_at.label("at")).where(
-        topic.community_id.in_(communities), topic.status == Status.PUBLISHED, topic.deleted_at.is_(None),
-        policy.topic_visible_clause(user, topic))
+        topic.community_id.in_(communities), topic.status == Status.PUBLISHED, policy.topic_visible_clause(user, topic))
     parts.append(query.where(topic.last_post_at >= since) if since is not None else query)
     return parts
 
@@ -230,7 +229,7 @@ def bookmarks_page(user, page: int = 1, per_page: int = 20) -> ListPage:
     entries = []
     for bookmark in listing.items:
         item = loaded.get((bookmark.item_kind, bookmark.item_id))
-        visible = item is not None and policy.can_view_any_item(user, item)
+        visible = item is not None and policy.can_view(user, item)
         entries.append(Entry(bookmark.item_kind, item if visible else None, bookmark.created_at, bookmark.item_id))
     return ListPage(page=page, per_page=per_page, total=listing.total or 0, items=entries)
 

@@ -73,7 +73,7 @@ def _require_staff() -> None:
 def report(kind: str, item_id: int):
     policy.require(policy.can_report(current_user))
     item = _load(kind, item_id)
-    if not policy.can_view_reportable_item(current_user, item):
+    if not policy.can_view(current_user, item):
         abort(404)
     context = {"item": item, "kind": kind, "back": item_link(item)}
     if author_id_of(item) == current_user.id:
@@ -88,7 +88,7 @@ def report(kind: str, item_id: int):
             flash(_("この情報はすでに通報いただいています。ご協力ありがとうございます。"), "info")
         else:
             flash(_("通報を受け付けました。地域情報サポーターが確認します。ご協力ありがとうございます。"), "success")
-        still_visible = policy.can_view_reportable_item(current_user, item)
+        still_visible = policy.can_view(current_user, item)
         return redirect((still_visible and item_link(item)) or url_for("main.home"))
     return render_template("moderation/report.html", form=form, refusal=None, **context), 400 if form.errors else 200
 

@@ -66,18 +66,23 @@ def results():
 
 
 def _still_visible(hits):
-    """Belt and braces: events, shops and notices are checked against the database policy too
-    (a notice's publishing window passes without any write that would re-index it)."""
+    """Every hit of every kind is checked against the database policy before it is shown (one query per kind on
+    the page): the index may lag behind a change — a notice's publishing window passing, a community turning
+    closed, a member leaving — that another request or another host made."""
     from community.items import KINDS
 
+    wanted: dict[str, list[int]] = {}
+    for hit in hits:
+        wanted.setdefault(hit.kind, []).append(hit.id)
     checked = {}
-    for kind in ("event", "shop", "notice"):
-        ids = [h.id for h in hits if h.kind == kind]
-        if ids:
-            model = KINDS[kind].model
-            checked[kind] = set(db.session.scalars(select(model.id).where(
-                model.id.in_(ids), policy.visible_clause(current_user, model))))
-    return [h for h in hits if h.kind not in checked or h.id in checked[h.kind]]
+    for kind, ids in wanted.items():
+        if kind not in KINDS:
+            checked[kind] = set()
+            continue
+        model = KINDS[kind].model
+        checked[kind] = set(db.session.scalars(select(model.id).where(model.id.in_(ids),
+                                                                      policy.visible(current_user, kind))))
+    return [hit for hit in hits if hit.id in checked[hit.kind]]
 
 
 def _area_names(counts: dict) -> dict:
