@@ -89,7 +89,7 @@ def thread(thread_id: int):
 @login_required
 def reply_to(thread_id: int):
     thread = _visible_thread(thread_id)
-    policy.require(policy.can_post_on_board(current_user))
+    policy.require(policy.can_reply(current_user, thread))
     form = ReplyForm()
     if form.validate_on_submit():
         try:

@@ -321,7 +321,7 @@ def _render_topic(community, topic, form, status: int = 200):
 def reply(slug: str, topic_id: int):
     community = _community_content(slug)
     topic = _topic(community, topic_id)
-    policy.require(policy.can_post_in_community(current_user, community))
+    policy.require(policy.can_reply(current_user, topic))
     form = ReplyForm()
     if form.validate_on_submit():
         try:

@@ -8,7 +8,7 @@ from sqlalchemy import and_, false, or_
 from community.policy import base
 from community.policy.base import group_roles_of, is_admin, is_group_member, is_staff
 from community.policy.communities import (
-    can_moderate_community,
+    can_manage_meetups,
     can_view_meetup,
     is_open_community,
     meetup_visible_clause,
@@ -65,10 +65,10 @@ def visible_clause(user, model, at=None):
 
 
 def can_edit_item(user, item) -> bool:
-    """Editors and owners of the publishing group (or a meetup's community moderators); admins.
-    Supporters moderate, they do not edit."""
+    """Editors and owners of the publishing group; admins. Supporters moderate, they do not edit. A meetup is
+    edited by its community's admins and moderators (can_manage_meetups)."""
     if getattr(item, "community_id", None):
-        return can_moderate_community(user, item.community)
+        return can_manage_meetups(user, item.community)
     return is_admin(user) or is_group_member(user, item.group_id)
 
 

@@ -10,7 +10,12 @@ from sqlalchemy import and_, or_, select, true
 
 from community.policy import base
 from community.policy.base import is_author, is_signed_in, is_staff
-from community.policy.communities import can_moderate_community, can_view_community_content, content_community_ids
+from community.policy.communities import (
+    can_moderate_community,
+    can_post_in_community,
+    can_view_community_content,
+    content_community_ids,
+)
 
 EDIT_WINDOW_MINUTES = 30
 
@@ -80,23 +85,41 @@ def board_reply_visible_clause(user, model):
                 model.thread_id.in_(select(BoardThread.id).where(board_thread_visible_clause(user, BoardThread))))
 
 
+def can_view_post_in_place(user, post) -> bool:
+    """The post and the place it lives in (a topic's community, a reply's topic, a board reply's thread)."""
+    from community.items import kind_of
+
+    return {"topic": can_view_topic, "reply": can_view_reply, "board": can_view_board_thread,
+            "board_reply": can_view_board_reply}[kind_of(post)](user, post)
+
+
 def can_edit_post(user, post) -> bool:
-    """Authors edit their topic, reply or board post within the edit window."""
-    if not is_author(user, post) or post.deleted_at is not None:
+    """Authors edit their topic, reply or board post within the edit window, while they may see it."""
+    if not is_author(user, post) or not can_view_post_in_place(user, post):
         return False
     return base.now() - post.created_at <= timedelta(minutes=EDIT_WINDOW_MINUTES)
 
 
 def can_delete_post(user, post, community=None) -> bool:
     """Authors delete their own posts (softly); community moderators (in a community) or staff (on the board)
-    delete any."""
-    if not is_signed_in(user) or post.deleted_at is not None:
+    delete any they may see."""
+    if not is_signed_in(user) or not can_view_post_in_place(user, post):
         return False
     if is_author(user, post):
         return True
     if community is not None:
         return can_moderate_community(user, community)
     return is_staff(user)
+
+
+def can_reply(user, post) -> bool:
+    """Replying to a topic (its community's members) or a board thread (any member), while they may see it;
+    whether the thread still takes replies (locked, ended, unpublished) is the thread's state, not a right."""
+    from community.items import kind_of
+
+    if kind_of(post) == "topic":
+        return can_view_topic(user, post) and can_post_in_community(user, post.community)
+    return can_view_board_thread(user, post) and can_post_on_board(user)
 
 
 def can_post_on_board(user) -> bool:
