@@ -65,7 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.mail.views import bp as mail_bp
     from community.main.views import bp as main_bp
     from community.me.views import bp as me_bp
-    from community.moderation.views import bp as moderation_bp
+    from community.moderation import admin_views, curation_views, views  # noqa: F401 - each adds its routes
+    from community.moderation import bp as moderation_bp
     from community.notices.views import bp as notices_bp
     from community.notifications.views import bp as notifications_bp
     from community.opendata.views import bp as opendata_bp

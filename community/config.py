@@ -86,6 +86,6 @@ def _coerce(value: str):
     lowered = value.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     return value

@@ -6,10 +6,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import URL, Length, Optional
 
+from community.args import whole_number
+
 
 def optional_int(value):
-    """Coerces a select's value: the blank choice is None, anything else its number."""
-    return int(value) if value not in (None, "", "None") else None
+    """Coerces a select's value: the blank choice is None, a number its number; anything else is not a choice."""
+    if value in (None, "", "None"):
+        return None
+    number = whole_number(value)
+    if number is None:
+        raise ValueError("not a choice")  # WTForms reports it as an invalid choice
+    return number
 
 
 def web_address_field(label, max_length: int = 500, require_tld: bool = False) -> StringField:

@@ -13,6 +13,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 
 from community.accounts.models import User, UserSession
+from community.args import whole_number
 from community.db import utcnow
 from community.extensions import db
 
@@ -38,11 +39,12 @@ def sign_in(user: User, remember: bool = False) -> None:
 
 def session_user(session_id: str) -> User | None:
     """The user whose open session this is, unless suspended; None for an ended, unknown or malformed one."""
-    user_id, _, token = session_id.partition(".")
-    if not user_id.isdigit() or not token:
+    user_text, _, token = session_id.partition(".")
+    user_id = whole_number(user_text, 1)
+    if user_id is None or not token:
         return None
     user = db.session.scalar(select(User).join(UserSession, UserSession.user_id == User.id)
-                             .where(User.id == int(user_id), UserSession.token_hash == _hash(token)))
+                             .where(User.id == user_id, UserSession.token_hash == _hash(token)))
     if user is None or user.is_suspended:
         return None
     user.session_id = session_id

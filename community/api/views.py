@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
+from community.args import whole_number
 from community.content.filters import parse_filters
 from community.content.listing import listed_items
 from community.events.services import listed_occurrences
@@ -29,7 +30,8 @@ def _http_url(value: str | None) -> str:
 
 def _per_page() -> int:
     value = request.args.get("per_page", "20")
-    return min(int(value), MAX_PER_PAGE) if value.isdigit() and int(value) > 0 else 20
+    number = whole_number(value, 1)
+    return min(number, MAX_PER_PAGE) if number else 20
 
 
 def _common(item) -> dict:

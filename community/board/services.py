@@ -19,12 +19,12 @@ from community.content.models import Status
 from community.db import utcnow
 from community.extensions import db
 from community.notifications.services import notify
+from community.pagination import page_number
 from community.posting import check_edit, check_post, initial_status
 from community.text import plain_text, render_markdown
 
 THREADS_PER_PAGE = 20
 REPLIES_PER_PAGE = 30
-MAX_PAGE = 10_000
 
 
 class BoardError(ValueError):
@@ -47,10 +47,6 @@ class BoardFilters:
                   "closed": "1" if self.closed else None}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
-
-
-def page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) <= MAX_PAGE else 1
 
 
 def parse_filters(args) -> BoardFilters:

@@ -12,6 +12,7 @@ from community.board import services
 from community.board.forms import KIND_LABELS, ReplyForm, ThreadEditForm, ThreadForm
 from community.board.models import BoardThread
 from community.extensions import db
+from community.pagination import requested_page
 from community.posting import PostRefused
 
 bp = Blueprint("board", __name__)
@@ -40,7 +41,7 @@ def _visible_reply(reply_id: int):
 
 
 def _thread_page(thread: BoardThread, form: ReplyForm, status: int = 200):
-    page = services.thread_replies(current_user, thread, services.page_number(request.args.get("page")))
+    page = services.thread_replies(current_user, thread, requested_page())
     return render_template("board/thread.html", thread=thread, replies=page, form=form,
                            refusal=services.reply_refusal(thread)), status
 

@@ -21,12 +21,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from community.areas.forms import area_choices, category_choices
 from community.communities.models import RsvpAnswer
+from community.forms import optional_int
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class CommunityForm(FlaskForm):
@@ -45,7 +42,7 @@ class CommunityForm(FlaskForm):
     description = TextAreaField(_l("紹介"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))],
                                 description=_l("どんな集まりかを書いてください。Markdownで書けます。"))
     area_id = SelectField(_l("地域"), coerce=int, validators=[DataRequired(_l("地域を選んでください。"))])
-    category_id = SelectField(_l("分野"), coerce=_optional_int, validators=[Optional()])
+    category_id = SelectField(_l("分野"), coerce=optional_int, validators=[Optional()])
     is_closed = BooleanField(_l("承認制にする（参加は管理者の承認が必要で、投稿や集まりは参加者だけに見えます）"))
     icon = FileField(_l("アイコン画像"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp", "gif"],
                                                              _l("JPEG、PNG、WebP、GIF の画像を選んでください。"))],

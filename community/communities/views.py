@@ -39,6 +39,7 @@ from community.communities.services import (
 from community.content.models import Status
 from community.extensions import db, login_manager
 from community.images import ImageError, save_image
+from community.pagination import requested_page
 from community.posting import PostRefused
 
 bp = Blueprint("communities", __name__)
@@ -48,11 +49,6 @@ MEMBER_ACTIONS = {"make-admin": CommunityRole.ADMIN, "make-moderator": Community
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) <= 10_000 else 1
 
 
 def _community(slug: str):
@@ -101,7 +97,7 @@ def index():
         errors.append(_("指定された分野が見つかりません。すべての分野を表示しています。"))
     sort = request.args.get("sort", "active")
     sort = sort if sort in SORTS else "active"
-    page = listed_communities(area, category, sort, _page())
+    page = listed_communities(area, category, sort, requested_page())
     return render_template("communities/index.html", page=page, area=area, category=category, sort=sort,
                            errors=errors, areas=area_tree(), categories=ordered_categories())
 
@@ -212,7 +208,8 @@ def members(slug: str):
     _require_signed_in()
     policy.require(policy.can_view_community_members(current_user, community))
     manages = policy.can_manage_community_members(current_user, community)
-    return render_template("communities/members.html", community=community, page=members_page(community, _page()),
+    page = members_page(community, requested_page())
+    return render_template("communities/members.html", community=community, page=page,
                            requests=join_requests(community) if manages else [], manages=manages)
 
 
@@ -262,7 +259,7 @@ def member_action(slug: str, membership_id: int, action: str):
 @bp.route("/communities/<slug>/topics")
 def topics(slug: str):
     community = _community_content(slug)
-    page = boards.topics_page(community, current_user, _page())
+    page = boards.topics_page(community, current_user, requested_page())
     unread = boards.unread_topic_ids(current_user, page.items, _joined_at(community))
     return render_template("communities/topics.html", community=community, page=page, unread=unread)
 
@@ -300,7 +297,7 @@ def topic(slug: str, topic_id: int):
 
 
 def _render_topic(community, topic, form, status: int = 200):
-    page = boards.replies_page(topic, current_user, _page())
+    page = boards.replies_page(topic, current_user, requested_page())
     member = policy.is_community_member(current_user, community)
     seen = None
     if member:
@@ -451,7 +448,7 @@ def meetup_list(slug: str):
     community = _community_content(slug)
     past = request.args.get("past") == "1"
     return render_template("communities/meetups.html", community=community, past=past,
-                           page=meetups.meetups_page(community, past, _page()))
+                           page=meetups.meetups_page(community, past, requested_page()))
 
 
 @bp.route("/communities/<slug>/meetups/new", methods=["GET", "POST"])

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 
 from community.areas.models import Area, Category
 from community.areas.services import area_and_descendants_clause, area_by_slug, category_by_slug
+from community.pagination import page_number
 from community.timeutil import day_end, day_start, now_utc, today_local
 
 WHEN_CHOICES = ("upcoming", "today", "weekend", "month", "past")
-MAX_PAGE = 10_000
 # Dates outside these bounds are refused as input: they mean nothing here, and the day arithmetic on
 # them (the local midnight in UTC, the day after) would overflow at year 1 and year 9999.
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
@@ -53,7 +53,7 @@ def parse_filters(args) -> ListingFilters:
         if filters.category is None:
             filters.errors.append(_("指定された分野が見つかりません。すべての分野を表示しています。"))
     page = args.get("page", "1")
-    filters.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    filters.page = page_number(page)
     when = args.get("when") or "upcoming"
     filters.when = when if when in WHEN_CHOICES else "upcoming"
     if when not in WHEN_CHOICES and when != "range":  # "range" comes with from/to, handled below

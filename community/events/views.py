@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
 
+from community.args import whole_number
 from community.content.filters import parse_filters
 from community.content.pages import ItemPages
 from community.events.forms import EventForm
@@ -23,14 +24,9 @@ ItemPages(kind="event", load=load_event, listing=listed_occurrences, form_class=
 def month():
     filters = parse_filters(request.args)
     today = today_local()
-    try:
-        year = int(request.args.get("year", today.year))
-        month = int(request.args.get("month", today.month))
-        if not 1900 <= year <= 2200:
-            raise ValueError("year out of range")  # and the previous/next links stay valid dates
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    # A month from 1900 to 2200 (so the previous/next links stay valid dates); anything else is this month.
+    year, month = whole_number(request.args.get("year"), 1900, 2200), whole_number(request.args.get("month"), 1, 12)
+    first = date(year, month, 1) if year and month else today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     by_day: dict[date, list] = {}
     for occurrence in occurrences_between(day_start(first), day_end(last), filters):

@@ -23,6 +23,7 @@ from community.groups.services import (
     transfer_ownership,
     update_group,
 )
+from community.pagination import requested_page
 
 bp = Blueprint("groups", __name__)
 
@@ -39,7 +40,7 @@ def index():
     area = area_by_slug(request.args.get("area"))
     if area:
         query = query.where(area_and_descendants_clause(Group.area_id, area))
-    page = db.paginate(query, per_page=30, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=30, error_out=False)
     return render_template("groups/index.html", page=page, area=area)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from community import policy
 from community.extensions import db
 from community.mail.delivery import retry_now
 from community.mail.models import OutgoingMail
+from community.pagination import requested_page
 
 bp = Blueprint("mail", __name__)
 
@@ -21,8 +22,7 @@ def queue():
     policy.require(policy.can_manage_mail_queue(current_user))
     waiting = (select(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
                .order_by(OutgoingMail.failed_at.is_(None), OutgoingMail.attempts.desc(), OutgoingMail.id))
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
-    page = db.paginate(waiting, page=number, per_page=50, error_out=False)
+    page = db.paginate(waiting, page=requested_page(), per_page=50, error_out=False)
     sent = db.session.scalar(select(func.count()).where(OutgoingMail.sent_at.isnot(None)))
     return render_template("mail/queue.html", page=page, sent=sent)
 

@@ -7,9 +7,8 @@ so a closed community's items show only while the member still belongs to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
 
 from sqlalchemy import String, and_, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload
@@ -19,42 +18,10 @@ from community.areas.models import Area
 from community.content.models import Status
 from community.extensions import db
 from community.me.models import Bookmark, Follow
+from community.pagination import Page, page_of_rows
 
 STREAM_KINDS = ("event", "notice", "shop", "topic")
 POST_KINDS = ("topic", "reply", "board", "board_reply")
-
-
-@dataclass
-class ListPage:
-    """One page of a list; has what the pagination.pager macro reads."""
-
-    page: int
-    per_page: int
-    total: int
-    items: list = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
-
-    def __iter__(self):
-        return iter(self.items)
 
 
 @dataclass
@@ -119,18 +86,15 @@ def _kind_column(kind: str):
     return literal_column(f"'{kind}'", String(20)).label("kind")
 
 
-def _page_of_union(parts, page: int, per_page: int) -> ListPage:
+def _page_of_union(parts, page: int, per_page: int) -> Page:
     """Counts and pages a UNION ALL of (kind, item_id, at) selects, then loads the items: 2 + kinds queries."""
     stream = union_all(*parts).subquery("listing")
-    total = db.session.scalar(select(func.count()).select_from(stream)) or 0
-    rows = db.session.execute(
-        select(stream.c.kind, stream.c.item_id, stream.c.at)
-        .order_by(stream.c.at.desc(), stream.c.kind, stream.c.item_id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    loaded = load_items((kind, item_id) for kind, item_id, _ in rows)
-    entries = [Entry(kind, loaded[(kind, item_id)], at) for kind, item_id, at in rows if (kind, item_id) in loaded]
-    return ListPage(page=page, per_page=per_page, total=total, items=entries)
+    listing = page_of_rows(db.session, select(stream.c.kind, stream.c.item_id, stream.c.at).order_by(
+        stream.c.at.desc(), stream.c.kind, stream.c.item_id.desc()), page, per_page)
+    loaded = load_items((kind, item_id) for kind, item_id, _ in listing.items)
+    listing.items = [Entry(kind, loaded[(kind, item_id)], at) for kind, item_id, at in listing.items
+                     if (kind, item_id) in loaded]
+    return listing
 
 
 # --- the personal stream ----------------------------------------------------------------------------
@@ -178,7 +142,7 @@ def _stream_parts(user, since: datetime | None = None) -> list:
     return parts
 
 
-def personal_stream(user, page: int = 1, per_page: int = 20, since: datetime | None = None) -> ListPage:
+def personal_stream(user, page: int = 1, per_page: int = 20, since: datetime | None = None) -> Page:
     """What is new in the member's areas (with the areas below), categories, groups and communities,
     newest first. The number of statements is the same for one follow or a thousand."""
     return _page_of_union(_stream_parts(user, since), page, per_page)
@@ -220,7 +184,7 @@ def upcoming_events(user, now: datetime, limit: int = 10) -> list[Upcoming]:
     return [Upcoming(occurrence, answer) for occurrence, answer in db.session.execute(first_occurrences(query, limit))]
 
 
-def bookmarks_page(user, page: int = 1, per_page: int = 20) -> ListPage:
+def bookmarks_page(user, page: int = 1, per_page: int = 20) -> Page:
     """The member's bookmarks, newest first; an item they may no longer see is listed without its content."""
     listing = db.paginate(select(Bookmark).where(Bookmark.user_id == user.id)
                           .order_by(Bookmark.created_at.desc(), Bookmark.id.desc()),
@@ -231,10 +195,10 @@ def bookmarks_page(user, page: int = 1, per_page: int = 20) -> ListPage:
         item = loaded.get((bookmark.item_kind, bookmark.item_id))
         visible = item is not None and policy.can_view(user, item)
         entries.append(Entry(bookmark.item_kind, item if visible else None, bookmark.created_at, bookmark.item_id))
-    return ListPage(page=page, per_page=per_page, total=listing.total or 0, items=entries)
+    return Page(page=page, per_page=per_page, total=listing.total or 0, items=entries)
 
 
-def own_posts(user, page: int = 1, per_page: int = 20) -> ListPage:
+def own_posts(user, page: int = 1, per_page: int = 20) -> Page:
     """The member's topics, replies and board posts with their moderation status, newest first."""
     models = _models()
     parts = []
@@ -245,7 +209,7 @@ def own_posts(user, page: int = 1, per_page: int = 20) -> ListPage:
     return _page_of_union(parts, page, per_page)
 
 
-def follows_page(user, page: int = 1, per_page: int = 50) -> ListPage:
+def follows_page(user, page: int = 1, per_page: int = 50) -> Page:
     """What the member follows, with the followed area, category, group or community loaded (one query a kind);
     one the member may no longer see (or that was deleted) is listed without its name, so they can unfollow it."""
     from community.areas.models import Category
@@ -272,7 +236,7 @@ def follows_page(user, page: int = 1, per_page: int = 50) -> ListPage:
         if target is not None and follow.target_kind == "community" and not policy.can_view_community(user, target):
             target = None
         entries.append(Entry(follow.target_kind, target, follow.created_at, follow.target_id))
-    return ListPage(page=page, per_page=per_page, total=listing.total or 0, items=entries)
+    return Page(page=page, per_page=per_page, total=listing.total or 0, items=entries)
 
 
 def follow_counts(user) -> dict[str, int]:

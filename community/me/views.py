@@ -37,21 +37,16 @@ from community.me.stream import (
     personal_stream,
     upcoming_events,
 )
+from community.pagination import requested_page
 from community.security import safe_next_url
 from community.text import plain_text
 from community.timeutil import now_utc
 
 bp = Blueprint("me", __name__)
 
-MAX_PAGE = 10_000
 FEED_SIZE = 50
 ATOM = "application/atom+xml; charset=utf-8"
 ICS = "text/calendar; charset=utf-8"
-
-
-def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_PAGE else 1
 
 
 def _back(default: str = "me.index"):
@@ -84,7 +79,7 @@ def me_helpers():
 @bp.route("/me")
 @login_required
 def index():
-    stream = personal_stream(current_user, page=_page())
+    stream = personal_stream(current_user, page=requested_page())
     return render_template(
         "me/index.html", stream=stream, counts=follow_counts(current_user),
         upcoming=upcoming_events(current_user, now_utc()),
@@ -95,19 +90,19 @@ def index():
 @bp.route("/me/following")
 @login_required
 def following():
-    return render_template("me/following.html", follows=follows_page(current_user, page=_page()))
+    return render_template("me/following.html", follows=follows_page(current_user, page=requested_page()))
 
 
 @bp.route("/me/bookmarks")
 @login_required
 def bookmarks():
-    return render_template("me/bookmarks.html", bookmarks=bookmarks_page(current_user, page=_page()))
+    return render_template("me/bookmarks.html", bookmarks=bookmarks_page(current_user, page=requested_page()))
 
 
 @bp.route("/me/posts")
 @login_required
 def posts():
-    return render_template("me/posts.html", posts=own_posts(current_user, page=_page()))
+    return render_template("me/posts.html", posts=own_posts(current_user, page=requested_page()))
 
 
 @bp.route("/me/settings", methods=["GET", "POST"])

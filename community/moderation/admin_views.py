@@ -13,9 +13,9 @@ from community.accounts.models import User
 from community.areas.models import Area, Category
 from community.areas.services import area_tree, ordered_categories
 from community.extensions import db
-from community.moderation import admin
+from community.moderation import admin, bp
 from community.moderation.forms import AppointForm, AreaForm, ButtonForm, CategoryForm
-from community.moderation.views import _page_arg, bp
+from community.pagination import requested_page
 
 
 def _require_admin() -> None:
@@ -47,7 +47,7 @@ def supporters():
             db.session.commit()
             flash(_("%(name)s さんを地域情報サポーターにしました。", name=user.display_name), "success")
             return redirect(url_for("moderation.supporters"))
-    return render_template("moderation/admin/supporters.html", form=form, page=admin.staff_page(_page_arg()),
+    return render_template("moderation/admin/supporters.html", form=form, page=admin.staff_page(requested_page()),
                            button=ButtonForm()), 400 if form.errors else 200
 
 
@@ -74,7 +74,7 @@ def users():
     policy.require(policy.can_suspend(current_user))
     text = (request.args.get("q") or "").strip()[:100]
     suspended = request.args.get("suspended") == "1"
-    return render_template("moderation/admin/users.html", page=admin.users_page(text, suspended, _page_arg()),
+    return render_template("moderation/admin/users.html", page=admin.users_page(text, suspended, requested_page()),
                            q=text, suspended=suspended)
 
 

@@ -13,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import Role, User
+from community.args import whole_number
 from community.extensions import db
 from community.moderation.forms import ACTION_LABELS, KIND_LABELS
 from community.moderation.models import AuditEntry
+from community.pagination import page_number
 from community.timeutil import day_end, day_start, to_local
 
 SYSTEM = "system"  # the actor filter value for what the site did by itself (auto-hide)
@@ -61,7 +63,7 @@ def parse_filters(args) -> AuditFilters:
         else:
             filters.errors.append(_("指定された種類が見つかりません。すべての種類を表示しています。"))
     if actor:
-        if actor == SYSTEM or actor.isdigit():
+        if actor == SYSTEM or whole_number(actor) is not None:
             filters.actor = actor
         else:
             filters.errors.append(_("指定された操作者が見つかりません。すべての操作者を表示しています。"))
@@ -73,7 +75,7 @@ def parse_filters(args) -> AuditFilters:
     else:
         filters.date_from, filters.date_to = start, end
     page = args.get("page", "1")
-    filters.page = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
+    filters.page = page_number(page)
     return filters
 
 

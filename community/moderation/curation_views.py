@@ -14,11 +14,11 @@ from community.areas.forms import area_choices
 from community.areas.models import Area
 from community.db import utcnow
 from community.extensions import db
-from community.moderation import curation
+from community.moderation import bp, curation
 from community.moderation.forms import ButtonForm, CollectionForm, CollectionItemForm, FeatureForm
 from community.moderation.links import item_from_url, load_items
 from community.moderation.models import Collection, CollectionItem, Feature
-from community.moderation.views import _page_arg, bp
+from community.pagination import requested_page
 from community.timeutil import day_end, today_local
 
 
@@ -46,7 +46,7 @@ def features():
         db.session.commit()
         flash(_("おすすめに載せました。"), "success")
         return redirect(url_for("moderation.features"))
-    page = curation.features_page(_page_arg())
+    page = curation.features_page(requested_page())
     items = load_items((f.item_kind, f.item_id) for f in page.items)
     areas = {a.id: a for a in db.session.scalars(select(Area))}
     return render_template("moderation/features.html", form=form, page=page, items=items, areas=areas,
@@ -93,7 +93,7 @@ def end_feature(feature_id: int):
 @login_required
 def collections_admin():
     _require_curator()
-    return render_template("moderation/collections.html", page=curation.all_collections_page(_page_arg()))
+    return render_template("moderation/collections.html", page=curation.all_collections_page(requested_page()))
 
 
 @bp.route("/moderation/collections/new", methods=["GET", "POST"])
@@ -193,7 +193,7 @@ def collection_entry(collection_id: int, entry_id: int, action: str):
 
 @bp.route("/features")
 def collections():
-    return render_template("moderation/features_index.html", page=curation.published_collections_page(_page_arg()))
+    return render_template("moderation/features_index.html", page=curation.published_collections_page(requested_page()))
 
 
 @bp.route("/features/<slug>")

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
+from community.args import whole_number
 from community.extensions import db
 from community.items import author_id_of, kind_of, link_of, load, load_many
 
@@ -91,11 +92,12 @@ def item_from_url(text: str):
     except HTTPException:
         return None
     fragment = parts.fragment
-    if fragment.startswith("reply-") and fragment[6:].isdigit():
+    reply_id = whole_number(fragment.removeprefix("reply-")) if fragment.startswith("reply-") else None
+    if reply_id is not None:
         if endpoint == "communities.topic":
-            return load("reply", int(fragment[6:]))
+            return load("reply", reply_id)
         if endpoint == "board.thread":
-            return load("board_reply", int(fragment[6:]))
+            return load("board_reply", reply_id)
     if endpoint == "moderation.item":
         return load(args["kind"], args["item_id"])
     if endpoint == "communities.detail":

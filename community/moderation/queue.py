@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import String, and_, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -17,18 +16,11 @@ from community.extensions import db
 from community.items import KINDS, author_id_of, kind_of
 from community.moderation.links import authors_of, load_items
 from community.moderation.models import AuditEntry, Feature, Report, ReviewRequest
+from community.pagination import page_of_rows
 
 QUEUE_KINDS = tuple(KINDS)  # every kind of item can be pending (not profiles), reported or re-reviewed
 STATUS_KINDS = tuple(k for k in KINDS if k != "profile")
 PUBLISHABLE_KINDS = ("event", "shop", "notice")
-
-
-class RowPagination(SelectPagination):
-    """db.paginate for a select of several columns (it returns the first column only)."""
-
-    def _query_items(self):
-        select_ = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select_).all())
 
 
 @dataclass
@@ -125,8 +117,7 @@ def queue_query(filters: QueueFilters):
 
 
 def queue_page(filters: QueueFilters, per_page: int = 20):
-    page = RowPagination(select=queue_query(filters), session=db.session, page=filters.page, per_page=per_page,
-                         max_per_page=100, error_out=False)
+    page = page_of_rows(db.session, queue_query(filters), filters.page, per_page)
     page.items = entries_for([(row.kind, row.item_id, row.since) for row in page.items])
     return page
 

@@ -3,7 +3,7 @@ and the audit log. Curation and site administration pages live in curation_views
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import escape
@@ -13,8 +13,8 @@ from community.accounts.models import User
 from community.areas.services import area_by_slug
 from community.extensions import db
 from community.items import KINDS, author_id_of, kind_of, load, title_of
+from community.moderation import bp, services
 from community.moderation import queue as reading
-from community.moderation import services
 from community.moderation.auditlog import SYSTEM, audit_page, csv_rows, parse_filters, staff_choices
 from community.moderation.forms import (
     ACTION_LABELS,
@@ -31,9 +31,8 @@ from community.moderation.forms import (
 )
 from community.moderation.links import item_link, load_items
 from community.moderation.models import ReportReason
+from community.pagination import page_number, requested_page
 from community.security import safe_next_url
-
-bp = Blueprint("moderation", __name__)
 
 
 def content_html(item) -> str:
@@ -138,7 +137,7 @@ def _queue_filters(args) -> reading.QueueFilters:
         else:
             filters.errors.append(_("指定された理由が見つかりません。すべての理由を表示しています。"))
     page = args.get("page", "1")
-    filters.page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    filters.page = page_number(page)
     return filters
 
 
@@ -221,7 +220,7 @@ def _close_reports_of_missing(kind: str, item_id: int, action: str):
 @login_required
 def groups():
     policy.require(policy.can_verify_group(current_user))
-    page = reading.unverified_groups_page(_page_arg())
+    page = reading.unverified_groups_page(requested_page())
     counts = reading.pending_counts_by_group([g.id for g in page.items])
     return render_template("moderation/groups.html", page=page, counts=counts, form=VerifyGroupForm())
 
@@ -306,11 +305,6 @@ def reinstate(user_id: int):
 # --- dashboard and audit log --------------------------------------------------------------------------
 
 
-def _page_arg() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
-
-
 @bp.route("/moderation/dashboard")
 @login_required
 def dashboard():
@@ -343,4 +337,3 @@ def audit_csv():
                     headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'})
 
 
-from community.moderation import admin_views, curation_views  # noqa: E402,F401 - their routes join this blueprint

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,6 +11,7 @@ from community import policy
 from community.extensions import db
 from community.notifications import services
 from community.notifications.models import Notification
+from community.pagination import requested_page
 from community.security import safe_next_url
 
 bp = Blueprint("notifications", __name__)
@@ -31,8 +32,7 @@ def unread_notifications():
 @bp.route("/notifications")
 @login_required
 def index():
-    page_arg = request.args.get("page", "")
-    page = services.inbox(current_user.id, int(page_arg) if page_arg.isdigit() and 0 < int(page_arg) <= 10_000 else 1)
+    page = services.inbox(current_user.id, requested_page())
     return render_template("notifications/index.html", page=page, sentence_for=services.sentence_for,
                            link_for=_local_link)
 

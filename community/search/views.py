@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from community import policy
 from community.areas.services import area_by_slug, area_tree, category_by_slug, ordered_categories
 from community.extensions import db
+from community.pagination import requested_page
 from community.search import SearchUnavailable, get_index
 from community.search.documents import INDEXED_KINDS
 
@@ -40,8 +41,7 @@ def results():
     area = area_by_slug(request.args.get("area"))
     category = category_by_slug(request.args.get("category"))
     sort = "date" if request.args.get("sort") == "date" else "relevance"
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 500 else 1
+    page = requested_page(last=500)
     date_from, date_to = _date(request.args.get("from")), _date(request.args.get("to"))
     context = {"q": q, "kind": kind, "area": area, "category": category, "sort": sort, "date_from": date_from,
                "date_to": date_to, "areas": area_tree(), "categories": ordered_categories(),

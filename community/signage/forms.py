@@ -9,16 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length
 
+from community.forms import optional_int
 from community.timeutil import local_to_utc, now_utc
 
 MAX_DAYS = 31
-
-
-def optional_int(value):
-    """'' (the whole city) -> None; '12' -> 12."""
-    if value in (None, ""):
-        return None
-    return int(value) if str(value).isdigit() else value
 
 
 class UrgentNoticeForm(FlaskForm):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from community import policy
 from community.areas.models import Area, Category
 from community.areas.services import area_and_descendants_clause, area_by_slug
+from community.args import whole_number
 from community.extensions import db
 from community.moderation.audit import record
 from community.signage.models import UrgentNotice
@@ -53,10 +54,7 @@ class SignageOptions:
 def _bounded_int(value: str | None, default: int, bounds: tuple[int, int]) -> int | None:
     if value in (None, ""):
         return default
-    value = value.strip()
-    if not value.isdigit() or not bounds[0] <= int(value) <= bounds[1]:
-        return None
-    return int(value)
+    return whole_number(value, *bounds)
 
 
 def _slugs(value: str | None) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from community import policy
 from community.areas.forms import area_choices
 from community.extensions import db
+from community.pagination import requested_page
 from community.signage.forms import UrgentNoticeForm, WithdrawForm
 from community.signage.models import UrgentNotice
 from community.signage.services import (
@@ -27,7 +28,6 @@ from community.timeutil import now_utc
 bp = Blueprint("signage", __name__)
 
 NO_STORE = {"Cache-Control": "no-store"}
-MAX_PAGE = 10_000
 
 
 # --- the banner on every page ---------------------------------------------------------------------
@@ -104,11 +104,6 @@ def data():
 # --- urgent notices (admins) ----------------------------------------------------------------------
 
 
-def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_PAGE else 1
-
-
 @bp.route("/admin/urgent", methods=["GET", "POST"])
 @login_required
 def urgent_admin():
@@ -122,7 +117,7 @@ def urgent_admin():
         flash(_("緊急情報を発信しました。対象の地域のページとサイネージの上部に表示されます。"), "success")
         return redirect(url_for("signage.urgent_admin"))
     return render_template("signage/admin.html", form=form, withdraw_form=WithdrawForm(),
-                           notices=urgent_notices_page(_page()), now=now_utc()), 400 if form.errors else 200
+                           notices=urgent_notices_page(requested_page()), now=now_utc()), 400 if form.errors else 200
 
 
 @bp.route("/admin/urgent/<int:notice_id>/withdraw", methods=["POST"])
