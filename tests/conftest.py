@@ -18,6 +18,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import event, text
 
 from community import create_app
+from tests.factories import stored
 
 PASSWORD = "correct-horse-battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -184,17 +185,13 @@ def password_hash():
 @pytest.fixture
 def make_user(app, password_hash):
     from community.accounts.models import User
-    from community.extensions import db
 
     def make(role: str = "member", email: str | None = None, name: str | None = None, **fields):
         n = next(_serial)
         with app.app_context():
             user = User(email=email or f"user{n}@example.jp", display_name=name or f"会員{n}",
                         role=role, password_hash=password_hash, **fields)
-            db.session.add(user)
-            db.session.commit()
-            db.session.refresh(user)
-            db.session.expunge(user)
+            stored(user)
         return user
 
     return make

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.factories import stored
+
 
 @pytest.fixture(autouse=True)
 def no_premoderation(app):
@@ -29,7 +31,6 @@ def make_thread(app):
     from community.areas.services import area_by_slug
     from community.board.models import EXPIRING_KINDS, BoardThread
     from community.db import utcnow
-    from community.extensions import db
     from community.text import render_markdown
 
     def make(author, kind: str = "chat", area: str = "hashimoto", **fields):
@@ -42,10 +43,7 @@ def make_thread(app):
                 created_at=now, last_post_at=fields.pop("last_post_at", now),
                 expires_at=fields.pop("expires_at", now + timedelta(days=14) if kind in EXPIRING_KINDS else None),
                 **fields)
-            db.session.add(thread)
-            db.session.commit()
-            db.session.refresh(thread)
-            db.session.expunge(thread)
+            stored(thread)
         return thread
 
     return make
@@ -55,7 +53,6 @@ def make_thread(app):
 def make_reply(app):
     from community.board.models import BoardReply
     from community.db import utcnow
-    from community.extensions import db
     from community.text import render_markdown
 
     def make(thread, author, **fields):
@@ -63,10 +60,7 @@ def make_reply(app):
         with app.app_context():
             reply = BoardReply(thread_id=thread.id, author_id=author.id, body=body, body_html=render_markdown(body),
                                created_at=fields.pop("created_at", utcnow()), **fields)
-            db.session.add(reply)
-            db.session.commit()
-            db.session.refresh(reply)
-            db.session.expunge(reply)
+            stored(reply)
         return reply
 
     return make

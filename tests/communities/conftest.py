@@ -7,6 +7,8 @@ from itertools import count
 
 import pytest
 
+from tests.factories import stored
+
 _serial = count(1)
 
 
@@ -55,7 +57,6 @@ def make_community(app):
 @pytest.fixture
 def make_topic(app):
     from community.communities.models import Topic
-    from community.extensions import db
     from community.text import render_markdown
     from community.timeutil import now_utc
 
@@ -66,10 +67,7 @@ def make_topic(app):
         with app.app_context():
             topic = Topic(community_id=community.id, author_id=author.id, title=title or f"トピック{n}", body=body,
                           body_html=render_markdown(body), created_at=when, last_post_at=when, **fields)
-            db.session.add(topic)
-            db.session.commit()
-            db.session.refresh(topic)
-            db.session.expunge(topic)
+            stored(topic)
         return topic
 
     return make

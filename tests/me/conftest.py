@@ -11,6 +11,8 @@ from itertools import count
 
 import pytest
 
+from tests.factories import stored
+
 _serial = count(1)
 
 
@@ -65,7 +67,6 @@ def make_community(app):
 @pytest.fixture
 def make_topic(app):
     from community.communities.models import Topic
-    from community.extensions import db
     from community.timeutil import now_utc
 
     def make(community, author, status: str = "published", title: str | None = None, at=None):
@@ -74,10 +75,7 @@ def make_topic(app):
         with app.app_context():
             topic = Topic(community_id=community.id, author_id=author.id, title=title or f"トピック{n}",
                           body=f"本文{n}", body_html=f"<p>本文{n}</p>", status=status, created_at=at, last_post_at=at)
-            db.session.add(topic)
-            db.session.commit()
-            db.session.refresh(topic)
-            db.session.expunge(topic)
+            stored(topic)
         return topic
 
     return make

@@ -7,6 +7,8 @@ from itertools import count
 import pytest
 from sqlalchemy import select
 
+from tests.factories import stored
+
 _serial = count(1)
 
 
@@ -48,10 +50,7 @@ def make_post(app):
                                   body_html=f"<p>伝言返信{n}</p>", status=status, **fields)
             else:
                 raise ValueError(kind)
-            db.session.add(item)
-            db.session.commit()
-            db.session.refresh(item)
-            db.session.expunge(item)
+            stored(item)
         return item
 
     return make

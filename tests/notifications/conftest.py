@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import stored
+
 
 @pytest.fixture
 def make_notification(app):
     from community.db import utcnow
-    from community.extensions import db
     from community.notifications.models import Notification
 
     def make(user, kind: str = "board_reply", link: str = "/board", read: bool = False, at=None, **data):
@@ -16,10 +17,7 @@ def make_notification(app):
             notification = Notification(user_id=user.id, kind=kind, link=link,
                                         data=data or {"thread_title": "テストの投稿"},
                                         created_at=at or utcnow(), read_at=utcnow() if read else None)
-            db.session.add(notification)
-            db.session.commit()
-            db.session.refresh(notification)
-            db.session.expunge(notification)
+            stored(notification)
         return notification
 
     return make

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.factories import stored
 from tests.me.conftest import area_id, make_community, make_meetup  # noqa: F401 - shared fixtures
 
 
@@ -13,7 +14,6 @@ from tests.me.conftest import area_id, make_community, make_meetup  # noqa: F401
 def make_urgent(app):
     """make_urgent(title, area=None (whole city) or slug, hours=3, withdrawn=False) written directly."""
     from community.areas.services import area_by_slug
-    from community.extensions import db
     from community.signage.models import UrgentNotice
     from community.timeutil import now_utc
 
@@ -24,10 +24,7 @@ def make_urgent(app):
             notice = UrgentNotice(title=title, body=body, area_id=area_by_slug(area).id if area else None,
                                   starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(hours=hours),
                                   withdrawn_at=now if withdrawn else None)
-            db.session.add(notice)
-            db.session.commit()
-            db.session.refresh(notice)
-            db.session.expunge(notice)
+            stored(notice)
         return notice
 
     return make
