@@ -58,14 +58,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.api.views import bp as api_bp
     from community.areas.views import bp as areas_bp
     from community.board.views import bp as board_bp
-    from community.communities.views import bp as communities_bp
+    from community.communities import bp as communities_bp
     from community.events.views import bp as events_bp
     from community.feeds.views import bp as feeds_bp
     from community.groups.views import bp as groups_bp
     from community.mail.views import bp as mail_bp
     from community.main.views import bp as main_bp
     from community.me.views import bp as me_bp
-    from community.moderation import admin_views, curation_views, views  # noqa: F401 - each adds its routes
     from community.moderation import bp as moderation_bp
     from community.notices.views import bp as notices_bp
     from community.notifications.views import bp as notifications_bp
@@ -74,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.shops.views import bp as shops_bp
     from community.signage.views import bp as signage_bp
 
+    _import_view_modules()
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
                       signage_bp, search_bp, mail_bp):
@@ -128,3 +128,13 @@ def _instance_secret(path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _import_view_modules() -> None:
+    """Domains whose pages are split over several modules add their routes to one blueprint when imported."""
+    from importlib import import_module
+
+    for module in ("communities.views", "communities.membership_views", "communities.topic_views",
+                   "communities.meetup_views", "moderation.views", "moderation.admin_views",
+                   "moderation.curation_views"):
+        import_module(f"community.{module}")

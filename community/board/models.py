@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask import url_for
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.content.moderated import ModeratedMixin
-from community.db import UTCDateTime, utcnow
+from community.db import UTCDateTime
+from community.discussions.models import PostMixin, ThreadMixin
 from community.extensions import db
 
 
@@ -25,7 +25,7 @@ class BoardKind(StrEnum):
 EXPIRING_KINDS = (BoardKind.LOOKING, BoardKind.GIVING)
 
 
-class BoardThread(ModeratedMixin, db.Model):
+class BoardThread(ThreadMixin, db.Model):
     __tablename__ = "board_threads"
     __table_args__ = (Index("ix_board_threads_listing", "status", "last_post_at"),)
     KIND = "board"
@@ -33,17 +33,7 @@ class BoardThread(ModeratedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), index=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    is_locked: Mapped[bool] = mapped_column(default=False)
-    reply_count: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     area = relationship("Area")
     author = relationship("User")
@@ -52,24 +42,14 @@ class BoardThread(ModeratedMixin, db.Model):
     def link(self) -> str:
         return url_for("board.thread", thread_id=self.id)
 
-    @property
-    def heading(self) -> str:
-        return self.title
 
-
-class BoardReply(ModeratedMixin, db.Model):
+class BoardReply(PostMixin, db.Model):
     __tablename__ = "board_replies"
     __table_args__ = (Index("ix_board_replies_thread", "thread_id", "created_at"),)
     KIND = "board_reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("board_threads.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    body: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     thread = relationship("BoardThread")
     author = relationship("User")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from community import policy
@@ -17,14 +17,16 @@ from community.areas.services import area_and_descendants_clause, area_by_slug
 from community.board.models import EXPIRING_KINDS, BoardKind, BoardReply, BoardThread
 from community.content.models import Status
 from community.db import utcnow
+from community.discussions.services import Discussion
 from community.extensions import db
 from community.notifications.services import notify
 from community.pagination import page_number
-from community.posting import check_edit, check_post, initial_status
+from community.posting import check_post, initial_status
 from community.text import plain_text, render_markdown
 
 THREADS_PER_PAGE = 20
 REPLIES_PER_PAGE = 30
+THREADS = Discussion(BoardThread, BoardReply, "thread_id", REPLIES_PER_PAGE)
 
 
 class BoardError(ValueError):
@@ -107,24 +109,14 @@ def load_reply(reply_id: int) -> BoardReply | None:
     )
 
 
-def _visible_replies(user, thread: BoardThread):
-    return select(BoardReply).where(BoardReply.thread_id == thread.id, policy.post_visible_clause(user, BoardReply))
-
-
 def thread_replies(user, thread: BoardThread, page: int):
     """The replies this user may see, oldest first; deleted ones stay as placeholders."""
-    query = _visible_replies(user, thread).options(joinedload(BoardReply.author)).order_by(
-        BoardReply.created_at, BoardReply.id)
-    return db.paginate(query, page=page, per_page=REPLIES_PER_PAGE, error_out=False)
+    return THREADS.replies_page(thread, user, page)
 
 
 def reply_page(user, reply: BoardReply) -> int:
     """Which page of its thread shows this reply to this user."""
-    before = _visible_replies(user, reply.thread).where(or_(
-        BoardReply.created_at < reply.created_at,
-        and_(BoardReply.created_at == reply.created_at, BoardReply.id < reply.id)))
-    position = db.session.scalar(select(func.count()).select_from(before.subquery())) or 0
-    return position // REPLIES_PER_PAGE + 1
+    return THREADS.reply_page(reply, user)
 
 
 def reply_refusal(thread: BoardThread, now: datetime | None = None) -> str | None:
@@ -173,11 +165,8 @@ def create_thread(author, data: dict, now: datetime | None = None) -> BoardThrea
 
 def update_thread(thread: BoardThread, data: dict, editor) -> None:
     title = _checked_title(data["title"])
-    check_edit(editor, thread.body, data["body"])
-    thread.title, thread.area_id = title, data["area_id"]
-    thread.body, thread.body_html = data["body"], render_markdown(data["body"])
-    thread.edited_at = utcnow()
-    db.session.flush()
+    THREADS.edit(thread, editor, data["body"], title=title)
+    thread.area_id = data["area_id"]
 
 
 def close_thread(thread: BoardThread, now: datetime | None = None) -> None:
@@ -191,10 +180,9 @@ def close_thread(thread: BoardThread, now: datetime | None = None) -> None:
     db.session.flush()
 
 
-def delete_thread(thread: BoardThread) -> None:
+def delete_thread(thread: BoardThread, actor=None) -> None:
     """Soft delete: the row stays (moderation can look at it), nobody sees it any more."""
-    thread.deleted_at = utcnow()
-    db.session.flush()
+    THREADS.delete(thread, actor)
 
 
 def add_reply(thread: BoardThread, author, body: str, now: datetime | None = None) -> BoardReply:
@@ -203,11 +191,7 @@ def add_reply(thread: BoardThread, author, body: str, now: datetime | None = Non
     refusal = reply_refusal(thread, now)
     if refusal:
         raise BoardError(refusal)
-    check_post(author, body)
-    reply = BoardReply(thread_id=thread.id, author_id=author.id, body=body, body_html=render_markdown(body),
-                       status=initial_status(author), created_at=now)
-    db.session.add(reply)
-    db.session.flush()
+    reply = THREADS.new_reply(thread, author, body, now)
     if reply.status == Status.PUBLISHED:
         reply_published(reply, thread)
     return reply
@@ -224,27 +208,13 @@ def reply_published(reply: BoardReply, thread: BoardThread | None = None) -> Non
 
 
 def update_reply(reply: BoardReply, body: str, editor) -> None:
-    check_edit(editor, reply.body, body)
-    reply.body, reply.body_html = body, render_markdown(body)
-    reply.edited_at = utcnow()
-    db.session.flush()
+    THREADS.edit(reply, editor, body)
 
 
-def delete_reply(reply: BoardReply) -> None:
-    reply.deleted_at = utcnow()
-    db.session.flush()
-    refresh_counters(reply.thread)
+def delete_reply(reply: BoardReply, actor=None) -> None:
+    THREADS.delete(reply, actor)
 
 
 def refresh_counters(thread: BoardThread) -> None:
-    """reply_count and last_post_at from the public replies (one query); call after any reply changes
-    status or is deleted — moderation too, after hiding or restoring a board reply."""
-    count, latest = db.session.execute(
-        select(func.count(BoardReply.id), func.max(BoardReply.created_at)).where(
-            and_(BoardReply.thread_id == thread.id, BoardReply.status == Status.PUBLISHED,
-                 BoardReply.deleted_at.is_(None)))
-    ).one()
-    thread.reply_count = count or 0
-    thread.last_post_at = max(thread.created_at, latest) if latest else thread.created_at
-    db.session.flush()
-
+    """Counters from the public replies; moderation calls this after hiding or restoring a board reply."""
+    THREADS.refresh_counters(thread)

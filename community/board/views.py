@@ -12,10 +12,13 @@ from community.board import services
 from community.board.forms import KIND_LABELS, ReplyForm, ThreadEditForm, ThreadForm
 from community.board.models import BoardThread
 from community.extensions import db
+from community.pages import act, form_page
 from community.pagination import requested_page
 from community.posting import PostRefused
 
 bp = Blueprint("board", __name__)
+
+REFUSALS = {services.BoardError: "title", PostRefused: "body"}  # which field says why a post was refused
 
 
 @bp.app_context_processor
@@ -27,14 +30,15 @@ def board_labels():
 def _visible_thread(thread_id: int) -> BoardThread:
     """404 for a thread that is deleted or that this user may not know about."""
     thread = services.load_thread(thread_id)
-    if thread is None or not policy.can_view_post(current_user, thread):
+    if thread is None or not policy.can_view_board_thread(current_user, thread):
         abort(404)
     return thread
 
 
 def _visible_reply(reply_id: int):
+    """A reply in a thread this user may see, visible to them itself or deleted (its placeholder stays)."""
     reply = services.load_reply(reply_id)
-    if (reply is None or reply.thread.deleted_at is not None or not policy.can_view_post(current_user, reply.thread)
+    if (reply is None or not policy.can_view_board_thread(current_user, reply.thread)
             or not policy.can_view_post(current_user, reply)):
         abort(404)
     return reply
@@ -60,25 +64,10 @@ def new():
     form = ThreadForm()
     if request.method == "GET" and request.args.get("kind") in KIND_LABELS:
         form.kind.data = request.args["kind"]
-    if form.validate_on_submit():
-        try:
-            thread = services.create_thread(current_user, form.to_data())
-        except services.BoardError as error:
-            form.title.errors.append(str(error))
-        except PostRefused as error:
-            form.body.errors.append(str(error))
-        else:
-            db.session.commit()
-            if thread.status == "published":
-                flash(_("伝言板に投稿しました。"), "success")
-            else:
-                flash(_("投稿を受け付けました。地域情報サポーターの確認後に公開されます。"), "success")
-            return redirect(url_for("board.thread", thread_id=thread.id))
-    return _form_page(form, None)
-
-
-def _form_page(form, thread):
-    return render_template("board/form.html", form=form, thread=thread), 400 if form.errors else 200
+    return form_page(form, lambda: services.create_thread(current_user, form.to_data()), "board/form.html",
+                     thread=None, refusals=REFUSALS, then=lambda thread: url_for("board.thread", thread_id=thread.id),
+                     saved=lambda thread: _("伝言板に投稿しました。") if thread.status == "published"
+                     else _("投稿を受け付けました。地域情報サポーターの確認後に公開されます。"))
 
 
 @bp.route("/board/<int:thread_id>")
@@ -99,10 +88,8 @@ def reply_to(thread_id: int):
             form.body.errors.append(str(error))
         else:
             db.session.commit()
-            if reply.status == "published":
-                flash(_("返信しました。"), "success")
-            else:
-                flash(_("返信を受け付けました。地域情報サポーターの確認後に公開されます。"), "success")
+            flash(_("返信しました。") if reply.status == "published"
+                  else _("返信を受け付けました。地域情報サポーターの確認後に公開されます。"), "success")
             return redirect(url_for("board.reply", reply_id=reply.id))
     return _thread_page(thread, form, 400)
 
@@ -113,18 +100,9 @@ def edit(thread_id: int):
     thread = _visible_thread(thread_id)
     policy.require(policy.can_edit_post(current_user, thread))
     form = ThreadEditForm(obj=thread)
-    if form.validate_on_submit():
-        try:
-            services.update_thread(thread, form.to_data(), current_user)
-        except services.BoardError as error:
-            form.title.errors.append(str(error))
-        except PostRefused as error:
-            form.body.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("投稿を編集しました。"), "success")
-            return redirect(url_for("board.thread", thread_id=thread.id))
-    return _form_page(form, thread)
+    return form_page(form, lambda: services.update_thread(thread, form.to_data(), current_user), "board/form.html",
+                     thread=thread, refusals=REFUSALS, saved=_("投稿を編集しました。"),
+                     then=url_for("board.thread", thread_id=thread.id))
 
 
 @bp.route("/board/<int:thread_id>/close", methods=["POST"])
@@ -132,14 +110,8 @@ def edit(thread_id: int):
 def close(thread_id: int):
     thread = _visible_thread(thread_id)
     policy.require(policy.can_close_board_thread(current_user, thread))
-    try:
-        services.close_thread(thread)
-    except services.BoardError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("投稿を終了しました。これ以上返信はつきません。"), "success")
-    return redirect(url_for("board.thread", thread_id=thread.id))
+    return act(lambda: services.close_thread(thread), url_for("board.thread", thread_id=thread.id),
+               _("投稿を終了しました。これ以上返信はつきません。"), refusals=(services.BoardError,))
 
 
 @bp.route("/board/<int:thread_id>/delete", methods=["POST"])
@@ -147,10 +119,7 @@ def close(thread_id: int):
 def delete(thread_id: int):
     thread = _visible_thread(thread_id)
     policy.require(policy.can_delete_post(current_user, thread))
-    services.delete_thread(thread)
-    db.session.commit()
-    flash(_("投稿を削除しました。"), "success")
-    return redirect(url_for("board.index"))
+    return act(lambda: services.delete_thread(thread, current_user), url_for("board.index"), _("投稿を削除しました。"))
 
 
 @bp.route("/board/replies/<int:reply_id>")
@@ -168,16 +137,9 @@ def edit_reply(reply_id: int):
     reply = _visible_reply(reply_id)
     policy.require(policy.can_edit_post(current_user, reply))
     form = ReplyForm(obj=reply)
-    if form.validate_on_submit():
-        try:
-            services.update_reply(reply, form.body.data, current_user)
-        except PostRefused as error:
-            form.body.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("返信を編集しました。"), "success")
-            return redirect(url_for("board.reply", reply_id=reply.id))
-    return render_template("board/reply_form.html", form=form, reply=reply), 400 if form.errors else 200
+    return form_page(form, lambda: services.update_reply(reply, form.body.data, current_user), "board/reply_form.html",
+                     reply=reply, refusals={PostRefused: "body"}, saved=_("返信を編集しました。"),
+                     then=url_for("board.reply", reply_id=reply.id))
 
 
 @bp.route("/board/replies/<int:reply_id>/delete", methods=["POST"])
@@ -185,7 +147,5 @@ def edit_reply(reply_id: int):
 def delete_reply(reply_id: int):
     reply = _visible_reply(reply_id)
     policy.require(policy.can_delete_post(current_user, reply))
-    services.delete_reply(reply)
-    db.session.commit()
-    flash(_("返信を削除しました。"), "success")
-    return redirect(url_for("board.reply", reply_id=reply.id))
+    return act(lambda: services.delete_reply(reply, current_user), url_for("board.reply", reply_id=reply.id),
+               _("返信を削除しました。"))

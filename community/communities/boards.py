@@ -6,22 +6,24 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from community import policy
+from community.communities.common import CommunityError, touch
 from community.communities.models import Community, Reply, Topic, TopicRead
-from community.communities.services import CommunityError, touch
 from community.content.models import Status
 from community.db import utcnow
+from community.discussions.services import Discussion
 from community.extensions import db
 from community.moderation import audit
 from community.notifications.services import notify
-from community.posting import check_edit, check_post, initial_status
+from community.posting import check_post, initial_status
 from community.text import render_markdown
 
 TOPICS_PER_PAGE = 20
 REPLIES_PER_PAGE = 30
+TOPICS = Discussion(Topic, Reply, "topic_id", REPLIES_PER_PAGE)
 FLAGS = {"pin": ("is_pinned", True), "unpin": ("is_pinned", False), "lock": ("is_locked", True),
          "unlock": ("is_locked", False)}
 
@@ -56,23 +58,13 @@ def load_reply(community: Community, reply_id: int) -> Reply | None:
         .where(Reply.id == reply_id, Topic.community_id == community.id, Topic.deleted_at.is_(None)))
 
 
-def _visible_replies(topic: Topic, user):
-    """The replies of a topic this user sees on its pages (deleted ones included: they stay as placeholders)."""
-    return select(Reply).where(Reply.topic_id == topic.id, policy.post_visible_clause(user, Reply))
-
-
 def replies_page(topic: Topic, user, page: int = 1, per_page: int = REPLIES_PER_PAGE):
-    """Replies oldest first; deleted ones stay in place (shown as deleted) so the thread reads on."""
-    query = _visible_replies(topic, user).options(joinedload(Reply.author)).order_by(Reply.created_at, Reply.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return TOPICS.replies_page(topic, user, page)
 
 
 def reply_page(reply: Reply, user, per_page: int = REPLIES_PER_PAGE) -> int:
-    """Which page of its topic shows this reply to this user: the replies they see before it, in page order."""
-    before = _visible_replies(reply.topic, user).where(or_(
-        Reply.created_at < reply.created_at, and_(Reply.created_at == reply.created_at, Reply.id < reply.id)))
-    position = db.session.scalar(select(func.count()).select_from(before.subquery())) or 0
-    return position // per_page + 1
+    """Which page of its topic shows this reply to this user."""
+    return TOPICS.reply_page(reply, user)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -94,20 +86,12 @@ def create_topic(community: Community, data: dict, actor) -> Topic:
 
 def update_topic(topic: Topic, data: dict, editor) -> None:
     """Raises PostRefused (abuse limits, the same text as create_topic checks) before changing anything."""
-    title, body = data["title"].strip(), data["body"] or ""
-    check_edit(editor, f"{topic.title}\n{topic.body}", f"{title}\n{body}")
-    topic.title, topic.body = title, body
-    topic.body_html = render_markdown(topic.body)
-    topic.edited_at = utcnow()
-    db.session.flush()
+    TOPICS.edit(topic, editor, data["body"] or "", title=data["title"].strip())
 
 
 def delete_topic(topic: Topic, actor) -> None:
     """Soft: the row stays (moderation can still read it), the board no longer shows it."""
-    topic.deleted_at = utcnow()
-    if topic.author_id != actor.id:
-        audit.record(actor, "delete", topic)
-    db.session.flush()
+    TOPICS.delete(topic, actor)
 
 
 def set_flag(topic: Topic, action: str, actor) -> None:
@@ -122,13 +106,9 @@ def set_flag(topic: Topic, action: str, actor) -> None:
 def create_reply(topic: Topic, body: str, actor) -> Reply:
     if topic.is_locked:
         raise CommunityError(_("このトピックはロックされているため、返信できません。"))
-    check_post(actor, body)
     now = utcnow()
-    reply = Reply(topic_id=topic.id, author_id=actor.id, body=body, body_html=render_markdown(body),
-                  status=initial_status(actor), created_at=now)
-    db.session.add(reply)
+    reply = TOPICS.new_reply(topic, actor, body, now)
     touch(topic.community)
-    db.session.flush()
     if reply.status == Status.PUBLISHED:
         reply_published(reply, topic, actor)
     mark_read(actor, topic, now)
@@ -152,32 +132,17 @@ def reply_link(reply: Reply) -> str:
 
 
 def refresh_counters(topic: Topic) -> None:
-    """reply_count and last_post_at from the published replies (one query); call after any reply changes
-    status or is deleted, moderation too. Pending and hidden replies are not counted."""
-    count, latest = db.session.execute(
-        select(func.count(Reply.id), func.max(Reply.created_at)).where(
-            Reply.topic_id == topic.id, Reply.status == Status.PUBLISHED, Reply.deleted_at.is_(None))
-    ).one()
-    topic.reply_count = count or 0
-    topic.last_post_at = max(topic.created_at, latest) if latest else topic.created_at
-    db.session.flush()
+    """Counters from the published replies; moderation calls this after hiding or restoring a reply."""
+    TOPICS.refresh_counters(topic)
 
 
 def update_reply(reply: Reply, body: str, editor) -> None:
     """Raises PostRefused (abuse limits) before changing anything."""
-    check_edit(editor, reply.body, body)
-    reply.body = body
-    reply.body_html = render_markdown(body)
-    reply.edited_at = utcnow()
-    db.session.flush()
+    TOPICS.edit(reply, editor, body)
 
 
 def delete_reply(reply: Reply, actor) -> None:
-    reply.deleted_at = utcnow()
-    if reply.author_id != actor.id:
-        audit.record(actor, "delete", reply)
-    db.session.flush()
-    refresh_counters(reply.topic)
+    TOPICS.delete(reply, actor)
 
 
 # --- "new since your last visit" ----------------------------------------------------------------

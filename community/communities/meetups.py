@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from community import policy
+from community.communities.common import CommunityError, touch
 from community.communities.models import Community, Rsvp, RsvpAnswer
-from community.communities.services import CommunityError, touch
 from community.content import services as content
 from community.content.models import Status
 from community.db import utcnow

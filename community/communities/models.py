@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.content.moderated import ModeratedMixin
 from community.db import TimestampMixin, UTCDateTime, utcnow
+from community.discussions.models import PostMixin, ThreadMixin
 from community.extensions import db
 
 
@@ -75,7 +76,7 @@ class CommunityMembership(db.Model):
     user = relationship("User")
 
 
-class Topic(ModeratedMixin, db.Model):
+class Topic(ThreadMixin, db.Model):
     """A thread on a community's board."""
 
     __tablename__ = "topics"
@@ -84,17 +85,7 @@ class Topic(ModeratedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
     is_pinned: Mapped[bool] = mapped_column(default=False)
-    is_locked: Mapped[bool] = mapped_column(default=False)
-    reply_count: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # soft delete: kept, not shown
 
     community = relationship("Community")
     author = relationship("User")
@@ -103,24 +94,14 @@ class Topic(ModeratedMixin, db.Model):
     def link(self) -> str:
         return url_for("communities.topic", slug=self.community.slug, topic_id=self.id)
 
-    @property
-    def heading(self) -> str:
-        return self.title
 
-
-class Reply(ModeratedMixin, db.Model):
+class Reply(PostMixin, db.Model):
     __tablename__ = "replies"
     __table_args__ = (Index("ix_replies_topic", "topic_id", "created_at"),)
     KIND = "reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    body: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     topic = relationship("Topic")
     author = relationship("User")

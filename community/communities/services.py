@@ -12,6 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from community import policy
 from community.areas.services import area_and_descendants_clause
+from community.communities.common import CommunityError, touch  # noqa: F401 - raised and re-exported to views
+from community.communities.meetups import withdraw_rsvps
 from community.communities.models import Community, CommunityMembership, CommunityRole, MembershipState
 from community.content.models import Status
 from community.db import utcnow
@@ -26,10 +28,6 @@ SORTS = ("active", "new")
 PER_PAGE = 20
 MEMBERS_PER_PAGE = 50
 REQUESTS_SHOWN = 100
-
-
-class CommunityError(ValueError):
-    """A user-facing reason why a community action was refused; nothing was changed."""
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -137,11 +135,6 @@ def _recount(community: Community) -> None:
         CommunityMembership.community_id == community.id, CommunityMembership.state == MembershipState.ACTIVE)) or 0
 
 
-def touch(community: Community) -> None:
-    """Something happened in the community: 'most active' sorts by this."""
-    community.last_activity_at = utcnow()
-
-
 # --- joining and leaving ----------------------------------------------------------------------
 
 
@@ -211,8 +204,6 @@ def remove_member(community: Community, membership: CommunityMembership, actor) 
 
 
 def _drop(community: Community, membership: CommunityMembership) -> None:
-    from community.communities.meetups import withdraw_rsvps
-
     was_active = membership.state == MembershipState.ACTIVE
     user_id = membership.user_id
     db.session.delete(membership)

@@ -1,6 +1,6 @@
 """Group pages: the directory, a group's profile, asking to create one, managing editors."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from community.groups.services import (
     transfer_ownership,
     update_group,
 )
+from community.pages import act, form_page
 from community.pagination import requested_page
 
 bp = Blueprint("groups", __name__)
@@ -49,16 +50,9 @@ def index():
 def new():
     policy.require(policy.can_request_group(current_user))
     form = _group_form()
-    if form.validate_on_submit():
-        try:
-            group = create_group(form.data, current_user)
-        except GroupError as error:
-            form.slug.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("団体を登録しました。サポーターの確認が済むまで、投稿は確認待ちとして扱われます。"), "success")
-            return redirect(url_for("groups.detail", slug=group.slug))
-    return render_template("groups/form.html", form=form, group=None), 400 if form.errors else 200
+    return form_page(form, lambda: create_group(form.data, current_user), "groups/form.html", group=None,
+                     saved=_("団体を登録しました。サポーターの確認が済むまで、投稿は確認待ちとして扱われます。"),
+                     then=lambda group: url_for("groups.detail", slug=group.slug), refusals={GroupError: "slug"})
 
 
 def _load(slug: str) -> Group:
@@ -77,16 +71,9 @@ def edit(slug: str):
     group = _load(slug)
     policy.require(policy.can_manage_group(current_user, group))
     form = _group_form(obj=group)
-    if form.validate_on_submit():
-        try:
-            update_group(group, form.data)
-        except GroupError as error:
-            form.slug.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("団体の情報を保存しました。"), "success")
-            return redirect(url_for("groups.detail", slug=group.slug))
-    return render_template("groups/form.html", form=form, group=group), 400 if form.errors else 200
+    return form_page(form, lambda: update_group(group, form.data), "groups/form.html", group=group,
+                     saved=_("団体の情報を保存しました。"), refusals={GroupError: "slug"},
+                     then=lambda _result: url_for("groups.detail", slug=group.slug))  # the slug may have changed
 
 
 @bp.route("/groups/<slug>/members", methods=["GET", "POST"])
@@ -95,17 +82,9 @@ def members(slug: str):
     group = _load(slug)
     policy.require(policy.can_manage_group(current_user, group))
     form = EditorForm()
-    if form.validate_on_submit():
-        try:
-            add_editor(group, form.email.data)
-        except GroupError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("編集者を追加しました。"), "success")
-            return redirect(url_for("groups.members", slug=group.slug))
-    return render_template("groups/members.html", group=group, form=form,
-                           memberships=members_of(group)), 400 if form.errors else 200
+    return form_page(form, lambda: add_editor(group, form.email.data), "groups/members.html", group=group,
+                     memberships=members_of(group), saved=_("編集者を追加しました。"),
+                     then=url_for("groups.members", slug=group.slug), refusals={GroupError: "email"})
 
 
 @bp.route("/groups/<slug>/members/<int:membership_id>/<action>", methods=["POST"])
@@ -116,18 +95,14 @@ def member_action(slug: str, membership_id: int, action: str):
     membership = db.session.get(GroupMembership, membership_id)
     if membership is None or membership.group_id != group.id or action not in ("remove", "make-owner"):
         abort(404)
-    try:
-        if action == "remove":
-            remove_member(group, membership)
-            message = _("編集者を外しました。")
-        else:
-            transfer_ownership(group, current_user.id, membership)
-            message = _("代表者を引き継ぎました。")
-    except GroupError as error:
-        flash(str(error), "error")
+    if action == "remove":
+        do, done = (lambda: remove_member(group, membership)), _("編集者を外しました。")
     else:
-        db.session.commit()
-        flash(message, "success")
-    if policy.can_manage_group(current_user, group):
-        return redirect(url_for("groups.members", slug=group.slug))
-    return redirect(url_for("groups.detail", slug=group.slug))
+        do, done = (lambda: transfer_ownership(group, current_user.id, membership)), _("代表者を引き継ぎました。")
+
+    def back() -> str:  # the owner who handed the group over may no longer manage its editors
+        policy.forget_group_roles()
+        return url_for("groups.members" if policy.can_manage_group(current_user, group) else "groups.detail",
+                       slug=group.slug)
+
+    return act(do, back, done, refusals=(GroupError,))
