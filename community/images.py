@@ -52,10 +52,9 @@ def _decode_and_store(data: bytes) -> str:
                 raise ImageError(_("画像の画素数が大きすぎます。"))
             ext = FORMATS[probe.format]
             probe.verify()
-        with Image.open(BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)  # keep the intended orientation, then drop EXIF
-            return _store(image, ext)
+        with Image.open(BytesIO(data)) as opened:
+            opened.load()
+            return _store(ImageOps.exif_transpose(opened), ext)  # the intended orientation kept, then EXIF dropped
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, ImageError):
             raise

@@ -31,7 +31,7 @@ def _post_models():
 
 
 def _recent_posts(user_id: int, since) -> list[str]:
-    bodies = []
+    bodies: list[str] = []
     for model in _post_models():
         bodies += db.session.scalars(select(model.body).where(model.author_id == user_id, model.created_at >= since))
     return bodies

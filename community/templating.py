@@ -16,7 +16,7 @@ def select_locale() -> str:
     chosen = request.cookies.get("lang")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages, default=languages[0]) or languages[0]
+    return str(request.accept_languages.best_match(languages, default=languages[0]) or languages[0])
 
 
 def text_size() -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
 
 from flask import url_for
 from flask_login import AnonymousUserMixin
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.db import TimestampMixin, UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 
 class Role(StrEnum):
@@ -26,8 +25,9 @@ class Role(StrEnum):
 ROLE_RANK = {Role.MEMBER: 0, Role.SUPPORTER: 1, Role.ADMIN: 2}
 
 
-class User(TimestampMixin, db.Model):
+class User(TimestampMixin, Model):
     __tablename__ = "users"
+    __allow_unmapped__ = True  # session_id below is the object's, not a column
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
@@ -64,7 +64,7 @@ class User(TimestampMixin, db.Model):
 
     # Which signed-in session this object serves ("<user id>.<token>"), set by accounts.sessions when it opens or
     # finds one; Flask-Login keeps it in the session and the remember-me cookie.
-    session_id: ClassVar[str | None] = None  # per object, set on the instance
+    session_id: str | None = None
 
     def get_id(self) -> str:
         if not self.session_id:
@@ -88,7 +88,7 @@ class User(TimestampMixin, db.Model):
         return f"<User {self.id} {self.email!r} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. Its row is the session's life on the server: deleting it signs that browser out,
     whatever cookie (session or remember-me) the browser still holds. Only a hash of the token is kept."""
 

@@ -96,7 +96,7 @@ def area_tree() -> list[AreaNode]:
     """All areas as a tree (one query), roots first, each level in its position order."""
     areas = db.session.scalars(select(Area).order_by(Area.position, Area.id)).all()
     nodes = {area.id: AreaNode(area) for area in areas}
-    roots = []
+    roots: list[AreaNode] = []
     for area in areas:
         (nodes[area.parent_id].children if area.parent_id in nodes else roots).append(nodes[area.id])
     return roots

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.db import UTCDateTime
 from community.discussions.models import PostMixin, ThreadMixin
-from community.extensions import db
+from community.extensions import Model
 
 
 class BoardKind(StrEnum):
@@ -25,7 +25,7 @@ class BoardKind(StrEnum):
 EXPIRING_KINDS = (BoardKind.LOOKING, BoardKind.GIVING)
 
 
-class BoardThread(ThreadMixin, db.Model):
+class BoardThread(ThreadMixin, Model):
     __tablename__ = "board_threads"
     __table_args__ = (Index("ix_board_threads_listing", "status", "last_post_at"),)
     KIND = "board"
@@ -43,7 +43,7 @@ class BoardThread(ThreadMixin, db.Model):
         return url_for("board.thread", thread_id=self.id)
 
 
-class BoardReply(PostMixin, db.Model):
+class BoardReply(PostMixin, Model):
     __tablename__ = "board_replies"
     __table_args__ = (Index("ix_board_replies_thread", "thread_id", "created_at"),)
     KIND = "board_reply"

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from community import policy
 from community.communities import bp, meetups
 from community.communities.forms import RSVP_LABELS, MeetupForm, RsvpForm
+from community.communities.models import RsvpAnswer
 from community.communities.pages import community_content_or_404, require_signed_in
 from community.communities.services import CommunityError
 from community.extensions import db
@@ -100,7 +101,7 @@ def rsvp(slug: str, event_id: int):
             flash(_("定員に達しているため、キャンセル待ちになりました。空きが出ると自動で繰り上がり、お知らせします。"),
                   "info")
         else:
-            flash(_("出欠を「%(answer)s」にしました。", answer=RSVP_LABELS[answer.answer]), "success")
+            flash(_("出欠を「%(answer)s」にしました。", answer=RSVP_LABELS[RsvpAnswer(answer.answer)]), "success")
     return redirect(meetups.meetup_link(meetup))
 
 

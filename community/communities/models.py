@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.content.moderated import ModeratedMixin
 from community.db import TimestampMixin, UTCDateTime, utcnow
 from community.discussions.models import PostMixin, ThreadMixin
-from community.extensions import db
+from community.extensions import Model
 
 
 class CommunityRole(StrEnum):
@@ -27,7 +27,7 @@ class MembershipState(StrEnum):
     DECLINED = "declined"
 
 
-class Community(ModeratedMixin, TimestampMixin, db.Model):
+class Community(ModeratedMixin, TimestampMixin, Model):
     __tablename__ = "communities"
     KIND = "community"
 
@@ -60,7 +60,7 @@ class Community(ModeratedMixin, TimestampMixin, db.Model):
         return f"<Community {self.slug}>"
 
 
-class CommunityMembership(db.Model):
+class CommunityMembership(Model):
     __tablename__ = "community_memberships"
     __table_args__ = (UniqueConstraint("community_id", "user_id"),)
 
@@ -76,7 +76,7 @@ class CommunityMembership(db.Model):
     user = relationship("User")
 
 
-class Topic(ThreadMixin, db.Model):
+class Topic(ThreadMixin, Model):
     """A thread on a community's board."""
 
     __tablename__ = "topics"
@@ -95,7 +95,7 @@ class Topic(ThreadMixin, db.Model):
         return url_for("communities.topic", slug=self.community.slug, topic_id=self.id)
 
 
-class Reply(PostMixin, db.Model):
+class Reply(PostMixin, Model):
     __tablename__ = "replies"
     __table_args__ = (Index("ix_replies_topic", "topic_id", "created_at"),)
     KIND = "reply"
@@ -107,7 +107,7 @@ class Reply(PostMixin, db.Model):
     author = relationship("User")
 
 
-class TopicRead(db.Model):
+class TopicRead(Model):
     """When a member last read a topic: the "new since your last visit" marker."""
 
     __tablename__ = "topic_reads"
@@ -125,7 +125,7 @@ class RsvpAnswer(StrEnum):
     NOT_GOING = "not_going"
 
 
-class Rsvp(db.Model):
+class Rsvp(Model):
     """A member's answer to a meetup (a community's Event). Over capacity, "going" waits in line."""
 
     __tablename__ = "rsvps"

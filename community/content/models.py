@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from community.db import TimestampMixin, UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 
 class Status(StrEnum):
@@ -80,10 +80,10 @@ class PublishableMixin(TimestampMixin):
 
     @property
     def heading(self) -> str:
-        return getattr(self, "title", None) or getattr(self, "name", "")
+        return str(getattr(self, "title", None) or getattr(self, "name", ""))
 
 
-class ContentVersion(db.Model):
+class ContentVersion(Model):
     """The state of an item before an edit: nothing a group writes is lost."""
 
     __tablename__ = "content_versions"

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.content.models import PublishableMixin
 from community.db import UTCDateTime
-from community.extensions import db
+from community.extensions import Model
 
 
-class Event(PublishableMixin, db.Model):
+class Event(PublishableMixin, Model):
     """A group's event, or a community's meetup (community_id set, group_id empty)."""
 
     __tablename__ = "events"
@@ -54,7 +54,7 @@ class Event(PublishableMixin, db.Model):
         return f"<Event {self.id} {self.title!r}>"
 
 
-class EventOccurrence(db.Model):
+class EventOccurrence(Model):
     """One date of an event; a single event has one, a repeating one has one per date."""
 
     __tablename__ = "event_occurrences"

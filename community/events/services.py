@@ -47,7 +47,7 @@ def occurrence_starts(event: Event) -> list[datetime]:
     local_start = event.starts_at.astimezone(TOKYO)
     rule = rrulestr(event.rrule, dtstart=local_start)
     limit = local_start + HORIZON
-    starts = []
+    starts: list[datetime] = []
     for start in rule:
         if start > limit or len(starts) >= MAX_OCCURRENCES:
             break

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.db import TimestampMixin, UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 
 class GroupKind(StrEnum):
@@ -28,7 +28,7 @@ class GroupRole(StrEnum):
     EDITOR = "editor"
 
 
-class Group(TimestampMixin, db.Model):
+class Group(TimestampMixin, Model):
     __tablename__ = "groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +58,7 @@ class Group(TimestampMixin, db.Model):
         return f"<Group {self.slug}>"
 
 
-class GroupMembership(db.Model):
+class GroupMembership(Model):
     __tablename__ = "group_memberships"
     __table_args__ = (UniqueConstraint("group_id", "user_id"),)
 

@@ -8,10 +8,10 @@ from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.db import UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Model):
     """One message. Written in the transaction that decides to send it (so a rolled-back change sends nothing),
     delivered afterwards, retried with growing pauses while the mail server refuses; `failed_at` once it gave up."""
 

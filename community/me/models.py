@@ -8,12 +8,12 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.db import UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 FOLLOW_KINDS = ("area", "category", "group", "community")
 
 
-class Follow(db.Model):
+class Follow(Model):
     __tablename__ = "follows"
     __table_args__ = (UniqueConstraint("user_id", "target_kind", "target_id"),)
 
@@ -24,7 +24,7 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Bookmark(db.Model):
+class Bookmark(Model):
     __tablename__ = "bookmarks"
     __table_args__ = (UniqueConstraint("user_id", "item_kind", "item_id"),)
 
@@ -35,7 +35,7 @@ class Bookmark(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class DigestDelivery(db.Model):
+class DigestDelivery(Model):
     """One row per member and period: a digest is queued once even if the command runs twice."""
 
     __tablename__ = "digest_deliveries"

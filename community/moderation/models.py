@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.db import UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 # Every kind of thing that can be reported, hidden, featured or collected, by its KIND name.
 ITEM_KINDS = ("event", "shop", "notice", "community", "topic", "reply", "board", "board_reply", "profile")
@@ -24,7 +24,7 @@ class ReportReason(StrEnum):
     OTHER = "other"
 
 
-class Report(db.Model):
+class Report(Model):
     """One member's report of one item; a member reports an item once."""
 
     __tablename__ = "reports"
@@ -44,7 +44,7 @@ class Report(db.Model):
     reporter = relationship("User")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what to which item, why and when: every moderation and admin action."""
 
     __tablename__ = "audit_log"
@@ -62,7 +62,7 @@ class AuditEntry(db.Model):
     actor = relationship("User")
 
 
-class ReviewRequest(db.Model):
+class ReviewRequest(Model):
     """An author's one request to look again at a decision on their item."""
 
     __tablename__ = "review_requests"
@@ -77,7 +77,7 @@ class ReviewRequest(db.Model):
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Feature(db.Model):
+class Feature(Model):
     """An item a supporter puts on the home page (area_id empty) or on an area page, until an end."""
 
     __tablename__ = "features"
@@ -93,7 +93,7 @@ class Feature(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Collection(db.Model):
+class Collection(Model):
     """特集: a curated, ordered list of items with a title and an introduction."""
 
     __tablename__ = "collections"
@@ -116,7 +116,7 @@ class Collection(db.Model):
         return url_for("moderation.collection", slug=self.slug)
 
 
-class CollectionItem(db.Model):
+class CollectionItem(Model):
     __tablename__ = "collection_items"
     __table_args__ = (UniqueConstraint("collection_id", "item_kind", "item_id"),)
 

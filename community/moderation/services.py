@@ -85,20 +85,16 @@ def _transition(item, expected: str, new_state: str, reason: str = "") -> bool:
 def _after_state_change(kind: str, item, old: str, new: str) -> None:
     """Counters and notifications that other domains keep for their own items: a reply approved from
     pending counts and notifies; one hidden or restored changes its thread's or topic's counters."""
-    if kind == "board_reply":
-        from community.board import services as replies
+    from importlib import import_module
 
-        parent = item.thread
-    elif kind == "reply":
-        from community.communities import boards as replies
-
-        parent = item.topic
-    else:
+    if kind not in ("board_reply", "reply"):
         return
+    discussion = import_module("community.board.services" if kind == "board_reply" else "community.communities.boards")
+    parent = item.thread if kind == "board_reply" else item.topic
     if new == Status.PUBLISHED and old == Status.PENDING:
-        replies.reply_published(item)
+        discussion.reply_published(item)
     else:
-        replies.refresh_counters(parent)
+        discussion.refresh_counters(parent)
 
 
 def _resolve_reports(kind: str, item_id: int, resolution: str) -> int:
@@ -144,10 +140,9 @@ def has_reported(user, kind: str, item_id: int) -> bool:
 def _insert_once(table, **values) -> bool:
     """INSERT … ON CONFLICT DO NOTHING: True if the row was added, False if its unique key already existed.
     Atomic on SQLite and PostgreSQL alike, so a double click or two tabs never make an error page."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
     # RETURNING, not rowcount: psycopg reports -1 as the row count of INSERT … ON CONFLICT.
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
     return db.session.execute(statement).first() is not None

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from community.content.models import PublishableMixin
 from community.db import UTCDateTime
-from community.extensions import db
+from community.extensions import Model
 
 
-class Notice(PublishableMixin, db.Model):
+class Notice(PublishableMixin, Model):
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_listing", "status", "updated_at"),
                       Index("ix_notices_published", "status", "published_at"))

@@ -8,10 +8,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.db import UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     """`kind` selects the (translated) sentence; `data` fills it; `link` is where it points."""
 
     __tablename__ = "notifications"

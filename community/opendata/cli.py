@@ -32,8 +32,8 @@ def _run_import(path: Path, group_slug: str, read, write, label: str) -> None:
         result = read(path.read_bytes())
     except OpenDataError as error:
         raise click.ClickException(str(error)) from error
-    for error in result.errors:
-        click.echo(f"{path.name}: {error}", err=True)
+    for problem in result.errors:
+        click.echo(f"{path.name}: {problem}", err=True)
     for warning in getattr(result, "warnings", []):
         click.echo(f"{path.name}: {warning}（取り込みました）", err=True)
     fallback = group.area or db.session.scalar(select(Area).where(Area.parent_id.is_(None)))

@@ -8,10 +8,10 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.db import UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 
-class SearchOutbox(db.Model):
+class SearchOutbox(Model):
     """One pending index change; a drain that fails leaves the row for the next try."""
 
     __tablename__ = "search_outbox"

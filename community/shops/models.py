@@ -10,7 +10,7 @@ from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.content.models import PublishableMixin
-from community.extensions import db
+from community.extensions import Model
 
 
 class ShopKind(StrEnum):
@@ -21,7 +21,7 @@ class ShopKind(StrEnum):
     OTHER = "other"
 
 
-class Shop(PublishableMixin, db.Model):
+class Shop(PublishableMixin, Model):
     __tablename__ = "shops"
     KIND = "shop"
 

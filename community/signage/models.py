@@ -8,10 +8,10 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.db import UTCDateTime, utcnow
-from community.extensions import db
+from community.extensions import Model
 
 
-class UrgentNotice(db.Model):
+class UrgentNotice(Model):
     __tablename__ = "urgent_notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
