@@ -24,6 +24,8 @@ from typing import Any, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
 
+from . import stored
+
 # Sudachi refuses inputs over 49,149 UTF-8 bytes; 12,000 characters stay below that even at
 # four bytes a character.
 SUDACHI_MAX_CHARS = 12_000
@@ -393,6 +395,8 @@ class _JapaneseTokenizer(Tokenizer):
 class BigramTokenizer(_JapaneseTokenizer):
     """Character bigrams (see :func:`bigram_tokens`)."""
 
+    __reduce__ = stored.reduce_by_name  # pickled into tables of contents by a name that never moves
+
     def terms(self, value: str):
         return bigram_tokens(value)
 
@@ -400,12 +404,16 @@ class BigramTokenizer(_JapaneseTokenizer):
 class MorphTokenizer(_JapaneseTokenizer):
     """Sudachi normalized forms, one token per word."""
 
+    __reduce__ = stored.reduce_by_name
+
     def terms(self, value: str):
         return _morph_and_reading(value)[0]
 
 
 class ReadingTokenizer(_JapaneseTokenizer):
     """Katakana reading bigrams over runs of adjacent words; runs are separated by a position gap."""
+
+    __reduce__ = stored.reduce_by_name
 
     def terms(self, value: str):
         return _morph_and_reading(value)[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import pickle
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -16,12 +17,12 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
 from . import bulk, vector
-from .codec import ArrayCodec
 from .highlight import snippet_html
 from .query import build_filter, parse
 from .results import INDEX_ERRORS, Hit, SearchResult, SearchUnavailable
 from .schema import build_schema, document_fields, is_current, to_naive_utc
 from .searchers import SearcherPool
+from .whoosh_internals import ArrayCodec
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +54,21 @@ class SearchIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         if not index.exists_in(str(self.path)):
             index.create_in(str(self.path), build_schema())
-        if not is_current(self._open().schema):
+        self._open()
+        try:
+            # The layout it was built with, as its table of contents stored it (queries never read this).
+            stored = index.open_dir(str(self.path)).schema
+        except (AttributeError, ImportError, pickle.UnpicklingError) as exc:  # names no class of this code knows
+            raise SearchUnavailable(f"the search index at {self.path} has an old layout; rebuild it") from exc
+        if not is_current(stored):
             raise SearchUnavailable(f"the search index at {self.path} has an old layout; rebuild it")
 
     def _open(self):
         if not self.path.is_dir():
             raise SearchUnavailable(f"no search index at {self.path}")
         try:
-            return index.open_dir(str(self.path))
+            # With the schema given, Whoosh does not unpickle the one stored in the table of contents.
+            return index.open_dir(str(self.path), schema=build_schema())
         except INDEX_ERRORS as exc:
             raise SearchUnavailable(f"cannot open the search index at {self.path}: {exc!r}") from exc
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.idsets import BitSet
 
 from .analysis import bigrams, is_hiragana_word, normalize, to_katakana, words
 from .schema import to_naive_utc
@@ -122,22 +121,3 @@ def build_filter(
     if date_to is not None:
         clauses.append((wq.DateRange("starts_at", None, _day_end(date_to)),))
     return tuple(c for c in clauses if c)
-
-
-def filter_docs(searcher, spec: FilterSpec) -> BitSet | None:
-    """The document numbers a filter allows, as a compact bit set; None when it allows none.
-
-    Whoosh's own ``search(filter=query)`` walks a union matcher over every allowed document on
-    every query ("public" is nearly all of them); reading each term's postings into a set is
-    several times faster.
-    """
-    allowed: set[int] | None = None
-    for alternatives in spec:
-        docs: set[int] = set()
-        for alternative in alternatives:
-            docs.update(searcher.docs_for_query(alternative))
-        allowed = docs if allowed is None else allowed & docs
-        if not allowed:
-            return None
-    # Whoosh reads an empty filter as "no filter"; None makes the caller answer "nothing" itself.
-    return BitSet(allowed, size=searcher.doc_count_all()) if allowed else None

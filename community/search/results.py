@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import pickle
+import struct
+import zlib
 from dataclasses import dataclass, field
 
-# What reading a damaged index raises is open-ended: Whoosh raises bare Exception ("Block tag error"),
-# OverflowError, MemoryError, TypeError and more deep inside, depending on which file is damaged and how.
-# Every read of the index is wrapped in this and turned into SearchUnavailable, so pages keep working
-# (the view logs the cause with its traceback).
-INDEX_ERRORS = (Exception,)
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.index import IndexError as WhooshIndexError
+from whoosh.index import LockError
+
+# What reading a missing, locked or damaged index raises: the file system (OSError), files cut short (EOFError,
+# struct.error), damaged compressed blocks (zlib.error) or pickles (UnpicklingError), values out of range
+# (ValueError and codec.IndexDamaged, OverflowError, IndexError, KeyError), a huge length read from a damaged
+# header (MemoryError), and Whoosh's own index and file format errors. Every read of the index turns these into
+# SearchUnavailable, so pages answer from the database meanwhile; anything else (TypeError, AttributeError,
+# NameError, ...) is a bug and is not hidden as index trouble.
+INDEX_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, ValueError, OverflowError,
+                IndexError, KeyError, MemoryError, LockError, WhooshIndexError, FileFormatError)
 
 
 class SearchUnavailable(RuntimeError):

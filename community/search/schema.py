@@ -9,6 +9,7 @@ from typing import Any
 
 from whoosh import fields, formats
 
+from . import stored
 from .analysis import BigramTokenizer, MorphTokenizer, ReadingTokenizer
 
 # Boosts measured on the Hamamatsu corpus (tests/search/test_quality.py): a whole-word match in the
@@ -32,6 +33,8 @@ class ArrayPositions(formats.Positions):
     term at once with NumPy, which is what makes phrase checks over tens of thousands of documents
     fast. The frequency is the array's length, so no header is needed.
     """
+
+    __reduce__ = stored.reduce_by_name  # pickled into tables of contents by a name that never moves
 
     def encode(self, poslist):
         return array(POSITION_TYPECODE, poslist).tobytes()

@@ -29,12 +29,11 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
-from whoosh.util.times import datetime_to_long
 
-from .codec import ArrayCodec, posting_blocks
+from . import whoosh_internals as internals
+from .codec import posting_blocks
 from .schema import POSITION_TYPECODE, ArrayPositions
+from .whoosh_internals import ArrayCodec, byte_to_length, datetime_to_long
 
 # Whoosh's BM25F defaults.
 BM25_B = 0.75
@@ -125,15 +124,14 @@ def _segment_key(reader) -> str:
 
 def _read_postings(reader, fieldname: str, btext: bytes, with_positions: bool) -> Postings:
     """Decode a whole posting list at once, block by block with NumPy (see ``codec.py``)."""
-    terminfo = reader._terms.term_info(fieldname, btext)
+    terminfo = internals.term_info(reader, fieldname, btext)
     if terminfo.is_inlined() or not isinstance(reader.segment().codec(), ArrayCodec):
         # Not written by this site's codec: let Whoosh walk it.
-        matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-        return _read_generic(matcher, with_positions)
+        return _read_generic(internals.term_matcher(reader, fieldname, btext), with_positions)
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 leaves it as struct.unpack's tuple
         (length,) = length
-    blocks = list(posting_blocks(reader._terms._postfile, offset, length))
+    blocks = list(posting_blocks(internals.postings_file(reader), offset, length))
     docs = np.concatenate([block.ids for block in blocks]).astype(np.int64)
     if not with_positions:
         return Postings(docs, np.ones(len(docs), dtype=np.int64), None)
@@ -171,29 +169,25 @@ def segment_postings(reader, fieldname: str, btext: bytes, with_positions: bool 
 # --- the index as arrays --------------------------------------------------------------------------
 
 
-def _numeric_column(reader, fieldname: str, column=None) -> np.ndarray:
+def _numeric_column(col, size: int) -> np.ndarray:
     """A fixed-width numeric column of a segment as an array (missing trailing values are the default)."""
-    col = reader.column_reader(fieldname, column, translate=False) if column is None else (
-        reader._perdoc.column_reader(fieldname, column)
-    )
-    size = reader.doc_count_all()
-    out = np.full(size, col._default, dtype=np.dtype(">" + col._typecode).newbyteorder("="))
-    count = min(col._count, size)
+    default, typecode, count, raw = internals.fixed_column_parts(col)
+    out = np.full(size, default, dtype=np.dtype(">" + typecode).newbyteorder("="))
+    count = min(count, size)
     if count:
-        raw = col._dbfile.get(col._basepos, count * col._fixedlen)
-        out[:count] = np.frombuffer(raw, dtype=">" + col._typecode)
+        out[:count] = np.frombuffer(raw, dtype=">" + typecode, count=count)
     return out
 
 
 def _bytes_column(reader, fieldname: str) -> list[bytes]:
     """A variable-length bytes column (``VarBytesColumn``): its values lie one after another in document
     order, so they are read in one piece and cut by their lengths."""
-    col = reader.column_reader(fieldname, translate=False)
-    lengths = np.frombuffer(col._lengths, dtype=col._lengths.typecode).astype(np.int64)
-    offsets = np.frombuffer(col._offsets, dtype=col._offsets.typecode).astype(np.int64)
+    raw_lengths, raw_offsets, read = internals.bytes_column_parts(reader.column_reader(fieldname, translate=False))
+    lengths = np.frombuffer(raw_lengths, dtype=raw_lengths.typecode).astype(np.int64)
+    offsets = np.frombuffer(raw_offsets, dtype=raw_offsets.typecode).astype(np.int64)
     if not len(lengths):
         return []
-    raw = col._dbfile.get(col._basepos, int(offsets[-1] + lengths[-1]))
+    raw = read(int(offsets[-1] + lengths[-1]))
     return [raw[a:b] for a, b in zip(offsets.tolist(), (offsets + lengths).tolist(), strict=True)]
 
 
@@ -258,7 +252,7 @@ class IndexArrays:
         def load(leaf):
             if not leaf.has_column(fieldname):
                 return np.full(leaf.doc_count_all(), np.iinfo(np.int64).max, dtype=np.int64)
-            values = _numeric_column(leaf, fieldname)
+            values = _numeric_column(leaf.column_reader(fieldname, translate=False), leaf.doc_count_all())
             if values.dtype.kind == "u":  # datetimes: unsigned, the "missing" default is the largest value
                 values = np.minimum(values, np.iinfo(np.int64).max)
             return values.astype(np.int64)
@@ -267,9 +261,9 @@ class IndexArrays:
 
     def lengths(self, fieldname: str) -> np.ndarray:
         def load(leaf):
-            if not leaf._perdoc.has_column(_lenfield(fieldname)):
+            if not internals.has_lengths(leaf, fieldname):
                 return np.zeros(leaf.doc_count_all(), dtype=np.float32)
-            raw = _numeric_column(leaf, _lenfield(fieldname), LENGTHS_COLUMN)
+            raw = _numeric_column(internals.lengths_column(leaf, fieldname), leaf.doc_count_all())
             return _LENGTHS[raw.astype(np.int64)]
 
         return self._column(

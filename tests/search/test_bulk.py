@@ -12,19 +12,21 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from community.search import SearchIndex, bulk
+from community.search import SearchIndex, bulk, bulk_segment, codec, whoosh_internals
 from community.search.analysis import (
     SUDACHI_MAX_CHARS,
     BigramTokenizer,
     MorphTokenizer,
     ReadingTokenizer,
+    bigram_tokens,
     bigrams,
+    morph_and_reading_tokens,
     normalize,
     reading_runs,
     words,
 )
-from community.search.codec import ArrayCodec
 from community.search.schema import build_schema, document_fields
+from community.search.whoosh_internals import ArrayCodec
 
 BENCH = Path(__file__).parents[2] / "bench/search_bench.py"
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -206,8 +208,8 @@ def test_bulk_build_writes_what_whoosh_writes(docs, reference, tmp_path, procs):
 
 def test_small_blocks_match_whooshs_blocks(docs, tmp_path, monkeypatch):
     """With Whoosh's block size set alike, every block holds the same ids, weights, values and statistics."""
-    monkeypatch.setattr(bulk, "BLOCK_LIMIT", 7)
-    monkeypatch.setattr(bulk, "WINDOW_POSTINGS", 50)  # many windows, and terms longer than one
+    monkeypatch.setattr(bulk_segment, "BLOCK_LIMIT", 7)
+    monkeypatch.setattr(whoosh_internals, "WINDOW_POSTINGS", 50)  # many windows, and terms longer than one
     _whoosh_build(tmp_path / "whoosh", docs, codec=ArrayCodec(blocklimit=7))
     (tmp_path / "bulk").mkdir()
     bulk.build(tmp_path / "bulk", docs)
@@ -224,13 +226,13 @@ def test_every_block_is_compressed_so_damage_is_detected(tmp_path, make_doc):
     with whoosh_index.open_dir(str(tmp_path / "ix")).reader() as reader:
         small = reader.postings("key", b"notice:1")
         large = reader.postings("body", "本の".encode())
-        assert small._compression == large._compression == bulk.COMPRESSION
+        assert small._compression == large._compression == codec.COMPRESSION
         large._read_data()
         assert bytes(large._data.values) == array("I", range(0, 5 * 2000, 5)).tobytes()
 
 
 def test_large_builds_are_split_into_segments(docs, reference, tmp_path, monkeypatch):
-    monkeypatch.setattr(bulk, "TOKEN_BYTES", 100)
+    monkeypatch.setattr(bulk_segment, "TOKEN_BYTES", 100)
     (tmp_path / "ix").mkdir()
     bulk.build(tmp_path / "ix", docs, limitmb=1)  # a new segment after 10,486 tokens
     assert len(whoosh_index.open_dir(str(tmp_path / "ix"))._segments()) > 2
@@ -269,9 +271,9 @@ def test_tokens_match_the_tokenizers():
     ]
     for text in texts:
         expected = _reference_bigrams(text)
-        assert list(zip(*bulk.bigram_tokens(text), strict=True)) == expected, text
+        assert list(zip(*bigram_tokens(text), strict=True)) == expected, text
         assert [(t.text, t.pos) for t in BigramTokenizer()(text, positions=True)] == expected, text
-        (morph, morph_pos), (reading, reading_pos) = bulk.morph_and_reading_tokens(text)
+        (morph, morph_pos), (reading, reading_pos) = morph_and_reading_tokens(text)
         assert list(zip(morph, morph_pos, strict=True)) == [
             (m.norm, n) for n, m in enumerate(words(normalize(text)))
         ]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from community.search import SearchIndex, codec, vector
+from community.search import SearchIndex, codec, vector, whoosh_internals
 from community.search.query import parse
 
 
@@ -48,7 +48,8 @@ def test_many_small_commits_merge_and_stay_readable(tmp_path, make_doc):
         index.add([make_doc(f"朝市のお知らせ その{n}", "野菜と花の朝市を開きます。" * (n + 1))])
     with index._searchers.searching() as searcher:
         assert len(searcher.reader().leaf_readers()) <= 4
-        assert all(isinstance(leaf.segment().codec(), codec.ArrayCodec) for leaf, _ in searcher.reader().leaf_readers())
+        leaves = searcher.reader().leaf_readers()
+        assert all(isinstance(leaf.segment().codec(), whoosh_internals.ArrayCodec) for leaf, _ in leaves)
         query = parse("朝市").query
         whoosh_hits = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
         arrays = vector.IndexArrays(searcher)

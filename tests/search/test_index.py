@@ -238,7 +238,8 @@ def test_truncated_or_garbled_files_make_search_unavailable_never_an_error(tmp_p
                             starts_at=dt.datetime(2025, 1, 1 + n), ends_at=None) for n in range(20)])
     [path] = [index.path / name for name in os.listdir(index.path) if name.endswith(suffix)]
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2] if suffix != ".toc" else data[:40] + bytes([data[40] ^ 0xFF]) + data[41:])
+    # A table of contents is cut where its segments are listed (its stored schema is not read: see engine._open).
+    path.write_bytes(data[: len(data) // 2] if suffix != ".toc" else data[:-40])
     fresh = SearchIndex(index.path)
     with pytest.raises(SearchUnavailable):
         fresh.query("講座", ["public"], **filters)
