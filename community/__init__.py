@@ -56,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from community.accounts.views import bp as accounts_bp
     from community.api.views import bp as api_bp
-    from community.areas.views import bp as areas_bp
+    from community.areas import bp as areas_bp
     from community.board.views import bp as board_bp
     from community.communities import bp as communities_bp
     from community.events.views import bp as events_bp
@@ -134,7 +134,7 @@ def _import_view_modules() -> None:
     """Domains whose pages are split over several modules add their routes to one blueprint when imported."""
     from importlib import import_module
 
-    for module in ("communities.views", "communities.membership_views", "communities.topic_views",
-                   "communities.meetup_views", "moderation.views", "moderation.admin_views",
+    for module in ("areas.views", "areas.admin_views", "communities.views", "communities.membership_views",
+                   "communities.topic_views", "communities.meetup_views", "moderation.views", "moderation.admin_views",
                    "moderation.curation_views"):
         import_module(f"community.{module}")

@@ -1,10 +1,11 @@
-"""Form pieces every domain's forms use: an optional numeric choice and a web address field."""
+"""Form pieces every domain's forms use: an optional numeric choice, a web address field, slug rules."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import URL, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 from community.args import whole_number
 
@@ -24,3 +25,15 @@ def web_address_field(label, max_length: int = 500, require_tld: bool = False) -
     return StringField(label, validators=[
         Optional(), URL(require_tld=require_tld, message=_l("http:// または https:// で始まるURLを入力してください。")),
         Length(max=max_length)], render_kw={"autocomplete": "url"})
+
+
+SLUG_VALIDATORS = [
+    DataRequired(_l("URL用の名前を入力してください。")),
+    Length(min=2, max=60, message=_l("2〜60文字にしてください。")),
+    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+           message=_l("半角英小文字・数字・ハイフンで入力してください（例: kosodate）。")),
+]
+
+
+class ButtonForm(FlaskForm):
+    """A bare form for buttons that need nothing but the CSRF token."""

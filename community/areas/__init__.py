@@ -1,1 +1,6 @@
-"""Areas and categories: browsing by place and by theme, and their admin pages."""
+"""Areas (city → ward → district) and categories: their pages (views) and their administration (admin_views,
+editing), on this blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("areas", __name__)

@@ -1,12 +1,11 @@
 """Area and category pages: what is happening here, and on this theme."""
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 
+from community.areas import bp
 from community.areas.services import ancestors, area_by_slug, area_tree, category_by_slug, ordered_categories
 from community.content.filters import ListingFilters
 from community.content.listing import front_page_sections
-
-bp = Blueprint("areas", __name__)
 
 
 @bp.route("/areas")

@@ -9,15 +9,15 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from community.forms import SLUG_VALIDATORS, ButtonForm  # noqa: F401 - ButtonForm: the moderation pages' too
 from community.moderation.models import ReportReason
 
 REASON_LABELS = {
@@ -76,12 +76,6 @@ ACTION_LABELS = {
 
 STATE_LABELS = {"pending": _l("確認待ち"), "published": _l("公開中"), "hidden": _l("非表示"), "draft": _l("下書き")}
 
-SLUG_VALIDATORS = [
-    DataRequired(_l("URL用の名前を入力してください。")),
-    Length(min=2, max=60, message=_l("2〜60文字にしてください。")),
-    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-           message=_l("半角英小文字・数字・ハイフンで入力してください（例: kosodate）。")),
-]
 
 
 # --- reports and review requests -----------------------------------------------------------------
@@ -162,10 +156,6 @@ class CollectionItemForm(FlaskForm):
                           validators=[Length(max=500, message=_l("500文字以内にしてください。"))])
 
 
-class ButtonForm(FlaskForm):
-    """A bare form for buttons that need nothing but the CSRF token."""
-
-
 # --- site administration -------------------------------------------------------------------------
 
 
@@ -173,23 +163,3 @@ class AppointForm(FlaskForm):
     email = EmailField(_l("サポーターにする会員のメールアドレス"), validators=[
         DataRequired(_l("メールアドレスを入力してください。")),
         Email(_l("メールアドレスの形式が正しくありません。"), check_deliverability=False)])
-
-
-class AreaForm(FlaskForm):
-    name = StringField(_l("地域名"), validators=[
-        DataRequired(_l("地域名を入力してください。")), Length(max=60, message=_l("60文字以内にしてください。"))])
-    slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS)
-    name_kana = StringField(_l("よみがな"), validators=[Length(max=120, message=_l("120文字以内にしてください。"))])
-    name_en = StringField(_l("英語名"), validators=[Length(max=120, message=_l("120文字以内にしてください。"))])
-    parent_id = SelectField(_l("上の地域"), validators=[Optional()])
-    position = IntegerField(_l("表示順"), default=0, validators=[
-        Optional(), NumberRange(min=0, max=9999, message=_l("0〜9999の数で入力してください。"))])
-    description = TextAreaField(_l("説明"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))])
-
-
-class CategoryForm(FlaskForm):
-    name = StringField(_l("分野名"), validators=[
-        DataRequired(_l("分野名を入力してください。")), Length(max=60, message=_l("60文字以内にしてください。"))])
-    slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS)
-    name_en = StringField(_l("英語名"), validators=[Length(max=120, message=_l("120文字以内にしてください。"))])
-    description = TextAreaField(_l("説明"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))])

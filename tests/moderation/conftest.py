@@ -88,22 +88,6 @@ def fetch(app):
 
 
 @pytest.fixture
-def audit_entries(app):
-    """audit_entries(action=None) -> [(action, actor_id, item_kind, item_id, reason)] oldest first."""
-    from community.extensions import db
-    from community.moderation.models import AuditEntry
-
-    def get(action: str | None = None):
-        with app.app_context():
-            query = select(AuditEntry).order_by(AuditEntry.id)
-            if action:
-                query = query.where(AuditEntry.action == action)
-            return [(e.action, e.actor_id, e.item_kind, e.item_id, e.reason) for e in db.session.scalars(query)]
-
-    return get
-
-
-@pytest.fixture
 def notifications(app):
     """notifications(user) -> [(kind, link, data)] for that user, oldest first."""
     from community.extensions import db
