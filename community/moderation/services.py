@@ -317,9 +317,10 @@ def _member_posts(user_id: int, states: tuple[str, ...]):
 
 
 def suspend(actor, account, reason: str, hide_content: bool = False) -> int:
-    """The account can no longer sign in or post. With hide_content, its member posts (topics, replies,
+    """The account can no longer sign in or post, and its open sessions end. With hide_content, its member posts (topics, replies,
     board threads and replies) and its profile are hidden too, restorably. Returns how many were hidden."""
     from community.accounts.models import User
+    from community.accounts.sessions import end_all_sessions
 
     reason = (reason or "").strip()
     if not reason:
@@ -330,6 +331,7 @@ def suspend(actor, account, reason: str, hide_content: bool = False) -> int:
     if result.rowcount != 1:
         raise AlreadyHandled()
     account.is_suspended = True
+    end_all_sessions(account)
     hidden = 0
     if hide_content:
         for post in list(_member_posts(account.id, (Status.PUBLISHED, Status.PENDING))):

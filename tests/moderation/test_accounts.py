@@ -26,6 +26,8 @@ def test_supporter_cannot_suspend(client, login, supporter, troublemaker, fetch)
 
 def test_admin_suspends_and_the_account_can_no_longer_sign_in(app, client, login, admin, troublemaker, fetch,
                                                               audit_entries):
+    other = app.test_client()
+    login(troublemaker, other)  # signed in before the suspension
     login(admin)
     page = client.get(f"/moderation/users/{troublemaker.id}").get_data(as_text=True)
     assert "trouble@example.jp" in page and "利用停止にする</button>" in page
@@ -35,10 +37,12 @@ def test_admin_suspends_and_the_account_can_no_longer_sign_in(app, client, login
     assert fetch("profile", troublemaker.id).is_suspended is True
     assert fetch("board", troublemaker.thread.id).status == "published"  # content left alone unless asked
     assert audit_entries("suspend") == [("suspend", admin.id, "profile", troublemaker.id, "スパムの投稿を繰り返した")]
-    # an open session ends, posting is refused, logging in is refused
-    other = app.test_client()
-    login(troublemaker, other)
+    # the open session ends (and stays ended after reinstating), posting is refused, logging in is refused
     assert other.get("/board/new").headers["Location"].startswith("/login")
+    client.post(f"/moderation/users/{troublemaker.id}/reinstate", data={})
+    assert fetch("profile", troublemaker.id).is_suspended is False
+    assert other.get("/board/new").headers["Location"].startswith("/login")
+    client.post(f"/moderation/users/{troublemaker.id}/suspend", data={"reason": "再度"})
     client.post("/logout")
     refused = client.post("/login", data={"email": "trouble@example.jp", "password": PASSWORD})
     assert refused.status_code == 400
