@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import shutil
+from datetime import timedelta
 from itertools import count
 
 import pytest
@@ -200,7 +201,6 @@ def make_user(app, password_hash):
 @pytest.fixture
 def make_group(app):
     from community.areas.services import area_by_slug
-    from community.extensions import db
     from community.groups.models import Group, GroupMembership
 
     def make(owner=None, editors=(), verified: bool = True, area: str = "hashimoto", **fields):
@@ -208,16 +208,9 @@ def make_group(app):
         with app.app_context():
             group = Group(slug=fields.pop("slug", f"group-{n}"), name=fields.pop("name", f"テスト団体{n}"),
                           area_id=area_by_slug(area).id, verified=verified, **fields)
-            db.session.add(group)
-            db.session.flush()
-            if owner is not None:
-                db.session.add(GroupMembership(group_id=group.id, user_id=owner.id, role="owner"))
-            for editor in editors:
-                db.session.add(GroupMembership(group_id=group.id, user_id=editor.id, role="editor"))
-            db.session.commit()
-            db.session.refresh(group)
-            db.session.expunge(group)
-        return group
+            roles = ([(owner, "owner")] if owner is not None else []) + [(editor, "editor") for editor in editors]
+            return stored(group, lambda group: [GroupMembership(group_id=group.id, user_id=user.id, role=role)
+                                                for user, role in roles])
 
     return make
 
@@ -322,8 +315,6 @@ def same_query_count(count_queries):
 @pytest.fixture
 def make_item(app):
     """make_item("event" | "shop" | "notice", group, **fields) saved through the real services."""
-    from datetime import timedelta
-
     from community.areas.services import area_by_slug, category_by_slug
     from community.events.services import save_event
     from community.extensions import db
@@ -376,3 +367,98 @@ def audit_entries(app):
             return [(e.action, e.actor_id, e.item_kind, e.item_id, e.reason) for e in db.session.scalars(query)]
 
     return get
+
+
+@pytest.fixture
+def notifications(app):
+    """notifications(user) -> [(kind, data, link)] the user received, oldest first."""
+    from sqlalchemy import select
+
+    from community.extensions import db
+    from community.notifications.models import Notification
+
+    def fetch(user):
+        with app.app_context():
+            return [(n.kind, dict(n.data), n.link) for n in db.session.scalars(
+                select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
+
+    return fetch
+
+
+@pytest.fixture
+def area_id(app):
+    """area_id(slug) -> the id of the seeded area."""
+
+    def lookup(slug: str) -> int:
+        from community.areas.services import area_by_slug
+
+        with app.app_context():
+            return area_by_slug(slug).id
+
+    return lookup
+
+
+@pytest.fixture
+def category_id(app):
+    """category_id(slug) -> the id of the seeded category."""
+
+    def lookup(slug: str) -> int:
+        from community.areas.services import category_by_slug
+
+        with app.app_context():
+            return category_by_slug(slug).id
+
+    return lookup
+
+
+@pytest.fixture
+def make_community(app):
+    """make_community(admin, members=(), moderators=(), closed=False, **fields) -> a detached Community."""
+    from community.areas.services import area_by_slug, category_by_slug
+    from community.communities.models import Community, CommunityMembership
+    from community.communities.services import _recount
+    from community.extensions import db
+    from community.text import render_markdown
+
+    def make(admin=None, members=(), moderators=(), requested=(), closed: bool = False, area: str = "hashimoto",
+             category: str | None = None, **fields):
+        n = next(_serial)
+        with app.app_context():
+            description = fields.pop("description", "紹介文")
+            community = Community(slug=fields.pop("slug", f"community-{n}"),
+                                  name=fields.pop("name", f"コミュニティ{n}"),
+                                  description=description, description_html=render_markdown(description),
+                                  is_closed=closed,
+                                  area_id=area_by_slug(area).id,
+                                  category_id=category_by_slug(category).id if category else None, **fields)
+            roles = ([(admin, "admin", "active")] if admin else []) + [(m, "member", "active") for m in members] + \
+                [(m, "moderator", "active") for m in moderators] + [(m, "member", "requested") for m in requested]
+
+            def memberships(community):
+                db.session.add_all(CommunityMembership(community_id=community.id, user_id=user.id, role=role,
+                                                       state=state) for user, role, state in roles)
+                db.session.flush()
+                _recount(community)
+
+            return stored(community, memberships)
+
+    return make
+
+
+@pytest.fixture
+def make_topic(app):
+    from community.communities.models import Topic
+    from community.text import render_markdown
+    from community.timeutil import now_utc
+
+    def make(community, author, title: str | None = None, body: str = "本文です。", ago: timedelta | None = None,
+             **fields):
+        n = next(_serial)
+        when = now_utc() - (ago or timedelta(0))
+        with app.app_context():
+            topic = Topic(community_id=community.id, author_id=author.id, title=title or f"トピック{n}", body=body,
+                          body_html=render_markdown(body), created_at=when, last_post_at=when, **fields)
+            stored(topic)
+        return topic
+
+    return make

@@ -12,7 +12,7 @@ from community.board import services
 from community.board.forms import KIND_LABELS, ReplyForm, ThreadEditForm, ThreadForm
 from community.board.models import BoardThread
 from community.extensions import db
-from community.pages import act, form_page
+from community.pages import act, form_page, permitted
 from community.pagination import requested_page
 from community.posting import PostRefused
 
@@ -78,8 +78,7 @@ def thread(thread_id: int):
 @bp.route("/board/<int:thread_id>/reply", methods=["POST"])
 @login_required
 def reply_to(thread_id: int):
-    thread = _visible_thread(thread_id)
-    policy.require(policy.can_reply(current_user, thread))
+    thread = permitted(_visible_thread(thread_id), policy.can_reply)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
@@ -97,8 +96,7 @@ def reply_to(thread_id: int):
 @bp.route("/board/<int:thread_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(thread_id: int):
-    thread = _visible_thread(thread_id)
-    policy.require(policy.can_edit_post(current_user, thread))
+    thread = permitted(_visible_thread(thread_id), policy.can_edit_post)
     form = ThreadEditForm(obj=thread)
     return form_page(form, lambda: services.update_thread(thread, form.to_data(), current_user), "board/form.html",
                      thread=thread, refusals=REFUSALS, saved=_("投稿を編集しました。"),
@@ -108,8 +106,7 @@ def edit(thread_id: int):
 @bp.route("/board/<int:thread_id>/close", methods=["POST"])
 @login_required
 def close(thread_id: int):
-    thread = _visible_thread(thread_id)
-    policy.require(policy.can_close_board_thread(current_user, thread))
+    thread = permitted(_visible_thread(thread_id), policy.can_close_board_thread)
     return act(lambda: services.close_thread(thread), url_for("board.thread", thread_id=thread.id),
                _("投稿を終了しました。これ以上返信はつきません。"), refusals=(services.BoardError,))
 
@@ -117,8 +114,7 @@ def close(thread_id: int):
 @bp.route("/board/<int:thread_id>/delete", methods=["POST"])
 @login_required
 def delete(thread_id: int):
-    thread = _visible_thread(thread_id)
-    policy.require(policy.can_delete_post(current_user, thread))
+    thread = permitted(_visible_thread(thread_id), policy.can_delete_post)
     return act(lambda: services.delete_thread(thread, current_user), url_for("board.index"), _("投稿を削除しました。"))
 
 
@@ -134,8 +130,7 @@ def reply(reply_id: int):
 @bp.route("/board/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_reply(reply_id: int):
-    reply = _visible_reply(reply_id)
-    policy.require(policy.can_edit_post(current_user, reply))
+    reply = permitted(_visible_reply(reply_id), policy.can_edit_post)
     form = ReplyForm(obj=reply)
     return form_page(form, lambda: services.update_reply(reply, form.body.data, current_user), "board/reply_form.html",
                      reply=reply, refusals={PostRefused: "body"}, saved=_("返信を編集しました。"),
@@ -145,7 +140,6 @@ def edit_reply(reply_id: int):
 @bp.route("/board/replies/<int:reply_id>/delete", methods=["POST"])
 @login_required
 def delete_reply(reply_id: int):
-    reply = _visible_reply(reply_id)
-    policy.require(policy.can_delete_post(current_user, reply))
+    reply = permitted(_visible_reply(reply_id), policy.can_delete_post)
     return act(lambda: services.delete_reply(reply, current_user), url_for("board.reply", reply_id=reply.id),
                _("返信を削除しました。"))

@@ -13,7 +13,7 @@ from community.communities.models import RsvpAnswer
 from community.communities.pages import community_content_or_404, require_signed_in
 from community.communities.services import CommunityError
 from community.extensions import db
-from community.pages import act, form_page
+from community.pages import act, form_page, permitted
 from community.pagination import requested_page
 
 
@@ -28,8 +28,7 @@ def meetup_list(slug: str):
 @bp.route("/communities/<slug>/meetups/new", methods=["GET", "POST"])
 @login_required
 def new_meetup(slug: str):
-    community = community_content_or_404(slug)
-    policy.require(policy.can_manage_meetups(current_user, community))
+    community = permitted(community_content_or_404(slug), policy.can_manage_meetups)
     form = MeetupForm()
     if request.method == "GET" and community.area_id:
         form.area_id.data = community.area_id

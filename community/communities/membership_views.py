@@ -22,7 +22,7 @@ from community.communities.services import (
     remove_member,
     set_role,
 )
-from community.pages import act
+from community.pages import act, permitted
 from community.pagination import requested_page
 
 MEMBER_ACTIONS = {"make-admin": CommunityRole.ADMIN, "make-moderator": CommunityRole.MODERATOR,
@@ -68,8 +68,7 @@ def members(slug: str):
 @bp.route("/communities/<slug>/requests/<int:membership_id>/<any(approve, decline):action>", methods=["POST"])
 @login_required
 def answer_join_request(slug: str, membership_id: int, action: str):
-    community = community_or_404(slug)
-    policy.require(policy.can_manage_community_members(current_user, community))
+    community = permitted(community_or_404(slug), policy.can_manage_community_members)
     membership = membership_in(community, membership_id) or abort(404)
     done = _("参加を承認しました。") if action == "approve" else _("参加申請をお断りしました。")
     return act(lambda: answer_request(community, membership, action == "approve", current_user),
@@ -80,8 +79,7 @@ def answer_join_request(slug: str, membership_id: int, action: str):
           "<any('remove', 'make-admin', 'make-moderator', 'make-member'):action>", methods=["POST"])
 @login_required
 def member_action(slug: str, membership_id: int, action: str):
-    community = community_or_404(slug)
-    policy.require(policy.can_manage_community_members(current_user, community))
+    community = permitted(community_or_404(slug), policy.can_manage_community_members)
     membership = membership_in(community, membership_id) or abort(404)
     if action == "remove":
         do, done = (lambda: remove_member(community, membership, current_user)), _("参加者を外しました。")

@@ -12,7 +12,7 @@ from community.communities.forms import ReplyForm, TopicForm
 from community.communities.pages import community_content_or_404, joined_at, posted_message
 from community.communities.services import CommunityError
 from community.extensions import db
-from community.pages import act, form_page
+from community.pages import act, form_page, permitted
 from community.pagination import requested_page
 from community.posting import PostRefused
 
@@ -30,8 +30,7 @@ def topics(slug: str):
 @bp.route("/communities/<slug>/topics/new", methods=["GET", "POST"])
 @login_required
 def new_topic(slug: str):
-    community = community_content_or_404(slug)
-    policy.require(policy.can_post_in_community(current_user, community))
+    community = permitted(community_content_or_404(slug), policy.can_post_in_community)
     form = TopicForm()
     return form_page(form, lambda: boards.create_topic(community, form.data, current_user),
                      "communities/topic_form.html", community=community, topic=None, refusals=REFUSALS,
@@ -76,8 +75,7 @@ def _render_topic(community, topic, form, status: int = 200):
 @login_required
 def reply(slug: str, topic_id: int):
     community = community_content_or_404(slug)
-    topic = _topic(community, topic_id)
-    policy.require(policy.can_reply(current_user, topic))
+    topic = permitted(_topic(community, topic_id), policy.can_reply)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
@@ -98,8 +96,7 @@ def reply(slug: str, topic_id: int):
 @login_required
 def edit_topic(slug: str, topic_id: int):
     community = community_content_or_404(slug)
-    topic = _topic(community, topic_id)
-    policy.require(policy.can_edit_post(current_user, topic))
+    topic = permitted(_topic(community, topic_id), policy.can_edit_post)
     form = TopicForm(obj=topic)
     return form_page(form, lambda: boards.update_topic(topic, form.data, current_user), "communities/topic_form.html",
                      community=community, topic=topic, refusals=REFUSALS, saved=_("トピックを編集しました。"),
@@ -110,8 +107,7 @@ def edit_topic(slug: str, topic_id: int):
 @login_required
 def delete_topic(slug: str, topic_id: int):
     community = community_content_or_404(slug)
-    topic = _topic(community, topic_id)
-    policy.require(policy.can_delete_post(current_user, topic, community))
+    topic = permitted(_topic(community, topic_id), policy.can_delete_post, community)
     return act(lambda: boards.delete_topic(topic, current_user), url_for("communities.topics", slug=community.slug),
                _("トピックを削除しました。"))
 
@@ -161,8 +157,7 @@ def reply_link(slug: str, reply_id: int):
 @login_required
 def edit_reply(slug: str, reply_id: int):
     community = community_content_or_404(slug)
-    found = _reply(community, reply_id)
-    policy.require(policy.can_edit_post(current_user, found))
+    found = permitted(_reply(community, reply_id), policy.can_edit_post)
     form = ReplyForm(obj=found)
     return form_page(form, lambda: boards.update_reply(found, form.body.data, current_user),
                      "communities/reply_form.html", community=community, reply=found, refusals=REFUSALS,
@@ -173,6 +168,5 @@ def edit_reply(slug: str, reply_id: int):
 @login_required
 def delete_reply(slug: str, reply_id: int):
     community = community_content_or_404(slug)
-    found = _reply(community, reply_id)
-    policy.require(policy.can_delete_post(current_user, found, community))
+    found = permitted(_reply(community, reply_id), policy.can_delete_post, community)
     return act(lambda: boards.delete_reply(found, current_user), _topic_url(found.topic), _("返信を削除しました。"))

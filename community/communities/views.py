@@ -14,7 +14,7 @@ from community.communities.forms import CommunityForm, JoinRequestForm
 from community.communities.pages import community_or_404, render_detail
 from community.communities.services import SORTS, CommunityError, create_community, listed_communities, update_community
 from community.images import ImageError, save_image
-from community.pages import form_page
+from community.pages import form_page, permitted
 from community.pagination import requested_page
 
 REFUSALS = {ImageError: "icon", CommunityError: "slug"}  # which field says why a community was not saved
@@ -55,8 +55,7 @@ def detail(slug: str):
 @bp.route("/communities/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    community = community_or_404(slug)
-    policy.require(policy.can_manage_community(current_user, community))
+    community = permitted(community_or_404(slug), policy.can_manage_community)
     form = CommunityForm(obj=community)
     return form_page(form, lambda: update_community(community, form.to_data(), _icon(form)), "communities/form.html",
                      community=community, refusals=REFUSALS, saved=_("コミュニティの情報を保存しました。"),

@@ -23,6 +23,7 @@ from community.content.models import Status
 from community.extensions import db
 from community.groups.models import Group
 from community.images import ImageError, save_image
+from community.pages import permitted
 
 
 @dataclass
@@ -79,24 +80,21 @@ class ItemPages:
         return self._process(form, None, group)
 
     def edit(self, **kwargs):
-        item = self._load_or_404(kwargs[self.id_arg])
-        policy.require(policy.can_edit_item(current_user, item))
+        item = permitted(self._load_or_404(kwargs[self.id_arg]), policy.can_edit_item)
         form = self.form_class(obj=item)
         if request.method == "GET" and hasattr(form, "fill_from"):
             form.fill_from(item)
         return self._process(form, item, item.group)
 
     def withdraw(self, **kwargs):
-        item = self._load_or_404(kwargs[self.id_arg])
-        policy.require(policy.can_edit_item(current_user, item))
+        item = permitted(self._load_or_404(kwargs[self.id_arg]), policy.can_edit_item)
         content.withdraw(item, current_user)  # CSRFProtect has already checked the button's token
         db.session.commit()
         flash(_("非公開にしました。下書きとして残っています。"), "success")
         return redirect(item.link)
 
     def history(self, **kwargs):
-        item = self._load_or_404(kwargs[self.id_arg])
-        policy.require(policy.can_edit_item(current_user, item))
+        item = permitted(self._load_or_404(kwargs[self.id_arg]), policy.can_edit_item)
         return render_template("content/history.html", item=item, versions=content.versions_of(item),
                                labels=content.FIELD_LABELS)
 

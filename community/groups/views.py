@@ -23,7 +23,7 @@ from community.groups.services import (
     transfer_ownership,
     update_group,
 )
-from community.pages import act, form_page
+from community.pages import act, form_page, permitted
 from community.pagination import requested_page
 
 bp = Blueprint("groups", __name__)
@@ -68,8 +68,7 @@ def detail(slug: str):
 @bp.route("/groups/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    group = _load(slug)
-    policy.require(policy.can_manage_group(current_user, group))
+    group = permitted(_load(slug), policy.can_manage_group)
     form = _group_form(obj=group)
     return form_page(form, lambda: update_group(group, form.data), "groups/form.html", group=group,
                      saved=_("団体の情報を保存しました。"), refusals={GroupError: "slug"},
@@ -79,8 +78,7 @@ def edit(slug: str):
 @bp.route("/groups/<slug>/members", methods=["GET", "POST"])
 @login_required
 def members(slug: str):
-    group = _load(slug)
-    policy.require(policy.can_manage_group(current_user, group))
+    group = permitted(_load(slug), policy.can_manage_group)
     form = EditorForm()
     return form_page(form, lambda: add_editor(group, form.email.data), "groups/members.html", group=group,
                      memberships=members_of(group), saved=_("編集者を追加しました。"),
@@ -90,8 +88,7 @@ def members(slug: str):
 @bp.route("/groups/<slug>/members/<int:membership_id>/<action>", methods=["POST"])
 @login_required
 def member_action(slug: str, membership_id: int, action: str):
-    group = _load(slug)
-    policy.require(policy.can_manage_group(current_user, group))
+    group = permitted(_load(slug), policy.can_manage_group)
     membership = db.session.get(GroupMembership, membership_id)
     if membership is None or membership.group_id != group.id or action not in ("remove", "make-owner"):
         abort(404)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from community import policy
 from community.db import utcnow
@@ -133,7 +134,10 @@ def save_collection(actor, collection: Collection | None, data: dict) -> Collect
     collection.intro_html = render_markdown(collection.intro)
     collection.is_published = bool(data.get("is_published"))
     collection.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name saved a moment ago (a second click, another curator); the caller rolls back
+        raise CurationError(_("このURL用の名前はすでに使われています。")) from None
     record(actor, "collection_create" if created else "collection_update", kind="collection",
            item_id=collection.id, title=collection.title, published=collection.is_published)
     return collection

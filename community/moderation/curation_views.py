@@ -18,6 +18,7 @@ from community.moderation import bp, curation
 from community.moderation.forms import ButtonForm, CollectionForm, CollectionItemForm, FeatureForm
 from community.moderation.links import item_from_url, load_items
 from community.moderation.models import Collection, CollectionItem, Feature
+from community.pages import form_page
 from community.pagination import requested_page
 from community.timeutil import day_end, today_local
 
@@ -101,19 +102,10 @@ def collections_admin():
 def collection_new():
     _require_curator()
     form = CollectionForm()
-    if form.validate_on_submit():
-        try:
-            collection = curation.save_collection(current_user, None, form.data)
-            db.session.commit()
-        except curation.CurationError as error:
-            form.slug.errors.append(str(error))
-        except IntegrityError:  # the same name saved a moment ago (a second click, another curator)
-            db.session.rollback()
-            form.slug.errors.append(_("このURL用の名前はすでに使われています。"))
-        else:
-            flash(_("特集を作成しました。情報を追加してください。"), "success")
-            return redirect(url_for("moderation.collection_edit", collection_id=collection.id))
-    return render_template("moderation/collection_form.html", form=form, collection=None), 400 if form.errors else 200
+    return form_page(form, lambda: curation.save_collection(current_user, None, form.data),
+                     "moderation/collection_form.html", collection=None, refusals={curation.CurationError: "slug"},
+                     saved=_("特集を作成しました。情報を追加してください。"),
+                     then=lambda collection: url_for("moderation.collection_edit", collection_id=collection.id))
 
 
 @bp.route("/moderation/collections/<int:collection_id>", methods=["GET", "POST"])
@@ -122,26 +114,21 @@ def collection_edit(collection_id: int):
     _require_curator()
     collection = db.get_or_404(Collection, collection_id)
     form = CollectionForm(obj=collection)
-    item_form = CollectionItemForm(formdata=None)
-    if form.validate_on_submit():
-        try:
-            curation.save_collection(current_user, collection, form.data)
-            db.session.commit()
-        except curation.CurationError as error:
-            form.slug.errors.append(str(error))
-        except IntegrityError:  # the same name saved a moment ago (a second click, another curator)
-            db.session.rollback()
-            form.slug.errors.append(_("このURL用の名前はすでに使われています。"))
-        else:
-            flash(_("特集を保存しました。"), "success")
-            return redirect(url_for("moderation.collection_edit", collection_id=collection.id))
-    return _collection_page(collection, form, item_form, 400 if form.errors else 200)
+    return form_page(form, lambda: curation.save_collection(current_user, collection, form.data),
+                     "moderation/collection_edit.html", refusals={curation.CurationError: "slug"},
+                     saved=_("特集を保存しました。"),
+                     then=url_for("moderation.collection_edit", collection_id=collection.id),
+                     **_collection_context(collection, CollectionItemForm(formdata=None)))
+
+
+def _collection_context(collection, item_form) -> dict:
+    return dict(collection=collection, item_form=item_form, button=ButtonForm(),
+                entries=curation.collection_entries(collection, public_only=False))
 
 
 def _collection_page(collection, form, item_form, status: int):
-    return render_template("moderation/collection_edit.html", collection=collection, form=form,
-                           item_form=item_form, entries=curation.collection_entries(collection, public_only=False),
-                           button=ButtonForm()), status
+    return render_template("moderation/collection_edit.html", form=form,
+                           **_collection_context(collection, item_form)), status
 
 
 @bp.route("/moderation/collections/<int:collection_id>/items", methods=["POST"])

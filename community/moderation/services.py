@@ -35,8 +35,10 @@ class ModerationError(ValueError):
 
 
 class AlreadyHandled(ModerationError):
-    def __init__(self):
-        super().__init__(_("すでに他のサポーターが対応しました。"))
+    """Someone else got there first: said as information, not as an error."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("すでに他のサポーターが対応しました。"))
 
 
 # --- state of any item ------------------------------------------------------------------------
@@ -294,7 +296,7 @@ def verify_group(actor, group, approve_pending: bool = False) -> int:
     result = db.session.execute(update(table).where(table.c.id == group.id, table.c.verified.is_(False))
                                 .values(verified=True, verified_at=now))
     if result.rowcount != 1:
-        raise AlreadyHandled()
+        raise AlreadyHandled(_("この団体はすでに確認済みです。"))
     group.verified, group.verified_at = True, now
     approved = 0
     if approve_pending:
@@ -317,8 +319,9 @@ def _member_posts(user_id: int, states: tuple[str, ...]):
 
 
 def suspend(actor, account, reason: str, hide_content: bool = False) -> int:
-    """The account can no longer sign in or post, and its open sessions end. With hide_content, its member posts (topics, replies,
-    board threads and replies) and its profile are hidden too, restorably. Returns how many were hidden."""
+    """The account can no longer sign in or post, and its open sessions end. With hide_content, its member posts
+    (topics, replies, board threads and replies) and its profile are hidden too, restorably. Returns how many were
+    hidden."""
     from community.accounts.models import User
     from community.accounts.sessions import end_all_sessions
 
@@ -329,7 +332,7 @@ def suspend(actor, account, reason: str, hide_content: bool = False) -> int:
     result = db.session.execute(update(table).where(table.c.id == account.id, table.c.is_suspended.is_(False))
                                 .values(is_suspended=True))
     if result.rowcount != 1:
-        raise AlreadyHandled()
+        raise AlreadyHandled(_("このアカウントはすでに利用停止中です。"))
     account.is_suspended = True
     end_all_sessions(account)
     hidden = 0
@@ -353,7 +356,7 @@ def reinstate(actor, account, restore_content: bool = True) -> int:
     result = db.session.execute(update(table).where(table.c.id == account.id, table.c.is_suspended.is_(True))
                                 .values(is_suspended=False))
     if result.rowcount != 1:
-        raise AlreadyHandled()
+        raise AlreadyHandled(_("このアカウントは利用停止されていません。"))
     account.is_suspended = False
     restored = 0
     if restore_content:

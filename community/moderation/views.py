@@ -31,6 +31,8 @@ from community.moderation.forms import (
 )
 from community.moderation.links import item_link, load_items
 from community.moderation.models import ReportReason
+from community.pages import act as act_and_go_back
+from community.pages import permitted
 from community.pagination import page_number, requested_page
 from community.security import safe_next_url
 
@@ -235,15 +237,11 @@ def verify_group(group_id: int):
     form = VerifyGroupForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        approved = services.verify_group(current_user, group, form.approve_pending.data)
-    except services.AlreadyHandled:
-        db.session.rollback()
-        flash(_("この団体はすでに確認済みです。"), "info")
-    else:
-        db.session.commit()
-        flash(_("「%(name)s」を確認済みにしました。承認した投稿: %(n)d件", name=group.name, n=approved), "success")
-    return redirect(safe_next_url(form.next.data, "moderation.groups"))
+    return act_and_go_back(lambda: services.verify_group(current_user, group, form.approve_pending.data),
+                           safe_next_url(form.next.data, "moderation.groups"),
+                           lambda approved: _("「%(name)s」を確認済みにしました。承認した投稿: %(n)d件",
+                                              name=group.name, n=approved),
+                           already=(services.AlreadyHandled,))
 
 
 # --- accounts ------------------------------------------------------------------------------------------
@@ -267,20 +265,14 @@ def _user_page(account, suspend_form=None, status: int = 200):
 @login_required
 def suspend(user_id: int):
     policy.require(policy.can_suspend(current_user))
-    account = db.get_or_404(User, user_id)
-    policy.require(policy.can_suspend_account(current_user, account))
+    account = permitted(db.get_or_404(User, user_id), policy.can_suspend_account)
     form = SuspendForm()
     if not form.validate_on_submit():
         return _user_page(account, form, 400)
-    try:
-        hidden = services.suspend(current_user, account, form.reason.data, form.hide_content.data)
-    except services.AlreadyHandled:
-        db.session.rollback()
-        flash(_("このアカウントはすでに利用停止中です。"), "info")
-    else:
-        db.session.commit()
-        flash(_("アカウントを利用停止にしました。非表示にした投稿: %(n)d件", n=hidden), "success")
-    return redirect(url_for("moderation.user", user_id=user_id))
+    return act_and_go_back(lambda: services.suspend(current_user, account, form.reason.data, form.hide_content.data),
+                           url_for("moderation.user", user_id=user_id),
+                           lambda hidden: _("アカウントを利用停止にしました。非表示にした投稿: %(n)d件", n=hidden),
+                           already=(services.AlreadyHandled,))
 
 
 @bp.route("/moderation/users/<int:user_id>/reinstate", methods=["POST"])
@@ -291,15 +283,10 @@ def reinstate(user_id: int):
     form = ReinstateForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        restored = services.reinstate(current_user, account, form.restore_content.data)
-    except services.AlreadyHandled:
-        db.session.rollback()
-        flash(_("このアカウントは利用停止されていません。"), "info")
-    else:
-        db.session.commit()
-        flash(_("利用停止を解除しました。再表示した投稿: %(n)d件", n=restored), "success")
-    return redirect(url_for("moderation.user", user_id=user_id))
+    return act_and_go_back(lambda: services.reinstate(current_user, account, form.restore_content.data),
+                           url_for("moderation.user", user_id=user_id),
+                           lambda restored: _("利用停止を解除しました。再表示した投稿: %(n)d件", n=restored),
+                           already=(services.AlreadyHandled,))
 
 
 # --- dashboard and audit log --------------------------------------------------------------------------

@@ -16,17 +16,6 @@ def no_premoderation(app):
 
 
 @pytest.fixture
-def area_id(app):
-    from community.areas.services import area_by_slug
-
-    def find(slug: str) -> int:
-        with app.app_context():
-            return area_by_slug(slug).id
-
-    return find
-
-
-@pytest.fixture
 def make_thread(app):
     from community.areas.services import area_by_slug
     from community.board.models import EXPIRING_KINDS, BoardThread

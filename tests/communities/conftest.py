@@ -7,8 +7,6 @@ from itertools import count
 
 import pytest
 
-from tests.factories import stored
-
 _serial = count(1)
 
 
@@ -16,61 +14,6 @@ _serial = count(1)
 def _posts_go_live(app):
     """Most tests are not about pre-moderation: new members' posts go live unless a test turns it on."""
     app.config["NEW_MEMBER_REVIEW_POSTS"] = 0
-
-
-@pytest.fixture
-def make_community(app):
-    """make_community(admin, members=(), moderators=(), closed=False, **fields) -> a detached Community."""
-    from community.areas.services import area_by_slug, category_by_slug
-    from community.communities.models import Community, CommunityMembership
-    from community.communities.services import _recount
-    from community.extensions import db
-    from community.text import render_markdown
-
-    def make(admin=None, members=(), moderators=(), requested=(), closed: bool = False, area: str = "hashimoto",
-             category: str | None = None, **fields):
-        n = next(_serial)
-        with app.app_context():
-            description = fields.pop("description", "紹介文")
-            community = Community(slug=fields.pop("slug", f"community-{n}"),
-                                  name=fields.pop("name", f"コミュニティ{n}"),
-                                  description=description, description_html=render_markdown(description),
-                                  is_closed=closed,
-                                  area_id=area_by_slug(area).id,
-                                  category_id=category_by_slug(category).id if category else None, **fields)
-            db.session.add(community)
-            db.session.flush()
-            for user, role, state in ([(admin, "admin", "active")] if admin else []) + \
-                    [(m, "member", "active") for m in members] + [(m, "moderator", "active") for m in moderators] + \
-                    [(m, "member", "requested") for m in requested]:
-                db.session.add(CommunityMembership(community_id=community.id, user_id=user.id, role=role, state=state))
-            db.session.flush()
-            _recount(community)
-            db.session.commit()
-            db.session.refresh(community)
-            db.session.expunge(community)
-        return community
-
-    return make
-
-
-@pytest.fixture
-def make_topic(app):
-    from community.communities.models import Topic
-    from community.text import render_markdown
-    from community.timeutil import now_utc
-
-    def make(community, author, title: str | None = None, body: str = "本文です。", ago: timedelta | None = None,
-             **fields):
-        n = next(_serial)
-        when = now_utc() - (ago or timedelta(0))
-        with app.app_context():
-            topic = Topic(community_id=community.id, author_id=author.id, title=title or f"トピック{n}", body=body,
-                          body_html=render_markdown(body), created_at=when, last_post_at=when, **fields)
-            stored(topic)
-        return topic
-
-    return make
 
 
 @pytest.fixture
@@ -141,22 +84,6 @@ def rows(app):
             for row in found:
                 db.session.expunge(row)
             return found
-
-    return fetch
-
-
-@pytest.fixture
-def notifications(app):
-    """notifications(user) -> [(kind, data, link)] the user received, oldest first."""
-    from sqlalchemy import select
-
-    from community.extensions import db
-    from community.notifications.models import Notification
-
-    def fetch(user):
-        with app.app_context():
-            return [(n.kind, n.data, n.link) for n in db.session.scalars(
-                select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
 
     return fetch
 

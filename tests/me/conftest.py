@@ -17,77 +17,11 @@ _serial = count(1)
 
 
 @pytest.fixture
-def area_id(app):
-    def lookup(slug: str) -> int:
-        from community.areas.services import area_by_slug
-
-        with app.app_context():
-            return area_by_slug(slug).id
-
-    return lookup
-
-
-@pytest.fixture
-def category_id(app):
-    def lookup(slug: str) -> int:
-        from community.areas.services import category_by_slug
-
-        with app.app_context():
-            return category_by_slug(slug).id
-
-    return lookup
-
-
-@pytest.fixture
-def make_community(app):
-    """make_community(owner=None, members=(), closed=False, status="published") with active memberships."""
-    from community.areas.services import area_by_slug
-    from community.communities.models import Community, CommunityMembership
-    from community.extensions import db
-
-    def make(owner=None, members=(), closed: bool = False, status: str = "published", area: str = "hashimoto"):
-        n = next(_serial)
-        with app.app_context():
-            community = Community(slug=f"community-{n}", name=f"テストコミュニティ{n}", is_closed=closed,
-                                  status=status, area_id=area_by_slug(area).id, member_count=0)
-            db.session.add(community)
-            db.session.flush()
-            if owner is not None:
-                db.session.add(CommunityMembership(community_id=community.id, user_id=owner.id, role="admin"))
-            for user in members:
-                db.session.add(CommunityMembership(community_id=community.id, user_id=user.id))
-            db.session.commit()
-            db.session.refresh(community)
-            db.session.expunge(community)
-        return community
-
-    return make
-
-
-@pytest.fixture
-def make_topic(app):
-    from community.communities.models import Topic
-    from community.timeutil import now_utc
-
-    def make(community, author, status: str = "published", title: str | None = None, at=None):
-        n = next(_serial)
-        at = at or now_utc()
-        with app.app_context():
-            topic = Topic(community_id=community.id, author_id=author.id, title=title or f"トピック{n}",
-                          body=f"本文{n}", body_html=f"<p>本文{n}</p>", status=status, created_at=at, last_post_at=at)
-            stored(topic)
-        return topic
-
-    return make
-
-
-@pytest.fixture
 def make_meetup(app):
     """A community's meetup (an Event with community_id and no group), published."""
     from community.areas.services import area_by_slug
     from community.events.models import Event
     from community.events.services import expand_occurrences
-    from community.extensions import db
     from community.timeutil import now_utc
 
     def make(community, starts_at=None, status: str = "published", area: str = "hashimoto"):
@@ -97,13 +31,7 @@ def make_meetup(app):
             event = Event(community_id=community.id, group_id=None, title=f"集まり{n}", starts_at=starts,
                           ends_at=starts + timedelta(hours=2), area_id=area_by_slug(area).id, status=status,
                           published_at=now_utc(), body="", body_html="")
-            db.session.add(event)
-            db.session.flush()
-            expand_occurrences(event)
-            db.session.commit()
-            db.session.refresh(event)
-            db.session.expunge(event)
-        return event
+            return stored(event, expand_occurrences)
 
     return make
 

@@ -92,7 +92,7 @@ def test_feeds_follow_community_membership(client, app, login, member, make_user
     from community.extensions import db
 
     owner = make_user()
-    community = make_community(owner=owner, members=[member], closed=True)
+    community = make_community(admin=owner, members=[member], closed=True)
     make_topic(community, owner, title="会員限定の相談")
     make_meetup(community)
     add_follows(member, "community", [community.id])

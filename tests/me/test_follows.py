@@ -99,7 +99,7 @@ def test_bookmark_and_remove(client, app, login, member, editor, make_item):
 
 def test_bookmark_refusals(client, app, login, member, make_user, editor, make_item, make_community, make_topic):
     draft = make_item("event", editor.group, publish=False)
-    outsider_topic = make_topic(make_community(closed=True, owner=make_user()), make_user())
+    outsider_topic = make_topic(make_community(closed=True, admin=make_user()), make_user())
     login(member)
     assert client.post(f"/me/bookmark/event/{draft.id}").status_code == 404        # not visible to them
     assert client.post(f"/me/bookmark/topic/{outsider_topic.id}").status_code == 404  # closed community

@@ -59,7 +59,7 @@ def test_empty_my_page_explains_how_to_follow(client, login, member):
 def test_followed_community_shows_meetups_and_topics(client, login, member, make_user, make_community, make_topic,
                                                      make_meetup, add_follows):
     owner = make_user()
-    community = make_community(owner=owner)
+    community = make_community(admin=owner)
     topic = make_topic(community, owner)
     meetup = make_meetup(community)
     pending = make_topic(community, owner, status="pending")
@@ -78,7 +78,7 @@ def test_closed_community_items_show_only_while_a_member(client, app, login, mem
     from community.extensions import db
 
     owner = make_user()
-    community = make_community(owner=owner, members=[member], closed=True)
+    community = make_community(admin=owner, members=[member], closed=True)
     topic = make_topic(community, owner, title="会員だけの話題")
     meetup = make_meetup(community)
     add_follows(member, "community", [community.id])
@@ -100,7 +100,7 @@ def test_upcoming_lists_answered_and_bookmarked_events(client, app, login, membe
     from community.me.models import Bookmark
 
     owner = make_user()
-    community = make_community(owner=owner, members=[member])
+    community = make_community(admin=owner, members=[member])
     going = make_meetup(community, starts_at=now_utc() + timedelta(days=2))
     declined = make_meetup(community, starts_at=now_utc() + timedelta(days=3))
     over = make_meetup(community, starts_at=now_utc() - timedelta(days=3))
@@ -153,7 +153,7 @@ def test_my_page_sql_statements_do_not_grow_with_follows(client, app, login, mem
 
     owner = make_user()
     groups = [make_group(area="tana") for _ in range(6)]
-    communities = [make_community(owner=owner, members=[member]) for _ in range(4)]
+    communities = [make_community(admin=owner, members=[member]) for _ in range(4)]
     for group in groups:
         make_item("event", group, area="tana")
         make_item("notice", group, area="tana")

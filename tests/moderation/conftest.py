@@ -5,7 +5,6 @@ from __future__ import annotations
 from itertools import count
 
 import pytest
-from sqlalchemy import select
 
 from tests.factories import stored
 
@@ -83,21 +82,6 @@ def fetch(app):
                 db.session.refresh(item)
                 db.session.expunge(item)
             return item
-
-    return get
-
-
-@pytest.fixture
-def notifications(app):
-    """notifications(user) -> [(kind, link, data)] for that user, oldest first."""
-    from community.extensions import db
-    from community.notifications.models import Notification
-
-    def get(user):
-        with app.app_context():
-            rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                      .order_by(Notification.id))
-            return [(n.kind, n.link, dict(n.data)) for n in rows]
 
     return get
 

@@ -23,7 +23,7 @@ def test_approve_publishes_notifies_and_records(client, login, supporter, pendin
     assert response.status_code == 302 and response.headers["Location"] == "/moderation?kind=board"
     assert fetch("board", pending_thread.id).status == "published"
     assert audit_entries() == [("approve", supporter.id, "board", pending_thread.id, "")]
-    [(kind, link, data)] = notifications(pending_thread.author)
+    [(kind, data, link)] = notifications(pending_thread.author)
     assert kind == "moderation_approved" and data["item_title"] == "はじめての伝言"
 
 
@@ -64,8 +64,8 @@ def test_hide_tells_the_author_why_and_restore_brings_it_back(client, login, sup
     assert audit_entries("hide")[0][4] == "商用の宣伝は禁止です"
     sent = notifications(author)
     assert [n[0] for n in sent] == ["moderation_hidden", "moderation_restored"]
-    assert sent[0][2]["reason"] == "商用の宣伝は禁止です"
-    assert sent[0][1] == f"/moderation/review-request/board/{thread.id}"
+    assert sent[0][1]["reason"] == "商用の宣伝は禁止です"
+    assert sent[0][2] == f"/moderation/review-request/board/{thread.id}"
 
 
 def test_same_post_twice_gives_one_result_and_one_log_entry(client, login, supporter, pending_thread, fetch,
@@ -129,7 +129,7 @@ def test_uphold_keeps_an_auto_hidden_item_hidden_once(client, login, supporter, 
     kept = fetch("board", thread.id)
     assert (kept.status, kept.hidden_reason) == ("hidden", "他の会員への攻撃的な表現があります")
     assert [a[0] for a in audit_entries()] == ["auto_hide", "uphold"]
-    assert [n[2]["reason"] for n in notifications(author)] == ["複数の通報により確認中です",
+    assert [n[1]["reason"] for n in notifications(author)] == ["複数の通報により確認中です",
                                                                 "他の会員への攻撃的な表現があります"]
     assert f'id="entry-board-{thread.id}"' not in client.get("/moderation").get_data(as_text=True)
 
@@ -233,7 +233,7 @@ def test_topic_reply_count_follows_approve_hide_and_restore(client, login, suppo
     login(supporter)
     _act(client, "reply", reply.id, "approve", expected="pending")
     assert fetch("topic", topic.id).reply_count == 1
-    [(kind, link, data)] = notifications(author)
+    [(kind, data, link)] = notifications(author)
     assert kind == "topic_reply" and data["user_name"] == newcomer.display_name
     assert client.get(link).headers["Location"].endswith(f"#reply-{reply.id}")  # the reply's permanent address
     _act(client, "reply", reply.id, "hide", expected="published", reason="重複")

@@ -166,7 +166,7 @@ def test_three_distinct_members_hide_an_item_until_review(app, client, editor, m
     assert hidden.status == "hidden"
     assert hidden.hidden_reason == "複数の通報により確認中です"
     assert audit_entries("auto_hide") == [("auto_hide", None, "event", event.id, "複数の通報により確認中です")]
-    [(kind, link, data)] = notifications(editor)
+    [(kind, data, link)] = notifications(editor)
     assert kind == "moderation_hidden"
     assert data["reason"] == "複数の通報により確認中です" and data["item_title"] == event.title
     assert link == f"/moderation/review-request/event/{event.id}"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import stored
-from tests.me.conftest import area_id, make_community, make_meetup  # noqa: F401 - shared fixtures
+from tests.me.conftest import make_meetup  # noqa: F401 - shared fixture
 
 
 @pytest.fixture
