@@ -20,6 +20,11 @@ def optional_int(value):
     return number
 
 
+def at_most(length: int) -> Length:
+    """The usual length limit, with its message naming the number."""
+    return Length(max=length, message=_l("%(n)d文字以内にしてください。", n=length))
+
+
 def web_address_field(label, max_length: int = 500, require_tld: bool = False) -> StringField:
     """An optional http:// or https:// address, with the browser's autocomplete hint."""
     return StringField(label, validators=[

@@ -3,10 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from community.areas.services import area_tree, ordered_categories
-from community.forms import SLUG_VALIDATORS
+from community.forms import SLUG_VALIDATORS, at_most
 
 
 def area_choices(blank_label: str | None = None) -> list[SelectChoice]:
@@ -28,19 +28,19 @@ def category_choices(blank_label: str | None = None) -> list[SelectChoice]:
 
 class AreaForm(FlaskForm):
     name = StringField(_l("地域名"), validators=[
-        DataRequired(_l("地域名を入力してください。")), Length(max=60, message=_l("60文字以内にしてください。"))])
+        DataRequired(_l("地域名を入力してください。")), at_most(60)])
     slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS, render_kw={"autocomplete": "off"})
-    name_kana = StringField(_l("よみがな"), validators=[Length(max=120, message=_l("120文字以内にしてください。"))])
-    name_en = StringField(_l("英語名"), validators=[Length(max=120, message=_l("120文字以内にしてください。"))])
+    name_kana = StringField(_l("よみがな"), validators=[at_most(120)])
+    name_en = StringField(_l("英語名"), validators=[at_most(120)])
     parent_id = SelectField(_l("上の地域"), validators=[Optional()])
     position = IntegerField(_l("表示順"), default=0, validators=[
         Optional(), NumberRange(min=0, max=9999, message=_l("0〜9999の数で入力してください。"))])
-    description = TextAreaField(_l("説明"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))])
+    description = TextAreaField(_l("説明"), validators=[at_most(5000)])
 
 
 class CategoryForm(FlaskForm):
     name = StringField(_l("分野名"), validators=[
-        DataRequired(_l("分野名を入力してください。")), Length(max=60, message=_l("60文字以内にしてください。"))])
+        DataRequired(_l("分野名を入力してください。")), at_most(60)])
     slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS, render_kw={"autocomplete": "off"})
-    name_en = StringField(_l("英語名"), validators=[Length(max=120, message=_l("120文字以内にしてください。"))])
-    description = TextAreaField(_l("説明"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))])
+    name_en = StringField(_l("英語名"), validators=[at_most(120)])
+    description = TextAreaField(_l("説明"), validators=[at_most(5000)])

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from community.areas.forms import area_choices, category_choices
 from community.communities.models import RsvpAnswer
-from community.forms import optional_int
+from community.forms import at_most, optional_int
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -29,7 +29,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 class CommunityForm(FlaskForm):
     name = StringField(_l("コミュニティ名"), validators=[
         DataRequired(_l("コミュニティ名を入力してください。")),
-        Length(max=100, message=_l("100文字以内にしてください。"))])
+        at_most(100)])
     slug = StringField(
         _l("URL用の名前"),
         validators=[
@@ -39,7 +39,7 @@ class CommunityForm(FlaskForm):
         ],
         description=_l("コミュニティのページのURLになります（例: /communities/hashimoto-run）。"),
     )
-    description = TextAreaField(_l("紹介"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))],
+    description = TextAreaField(_l("紹介"), validators=[at_most(5000)],
                                 description=_l("どんな集まりかを書いてください。Markdownで書けます。"))
     area_id = SelectField(_l("地域"), coerce=int, validators=[DataRequired(_l("地域を選んでください。"))])
     category_id = SelectField(_l("分野"), coerce=optional_int, validators=[Optional()])
@@ -61,20 +61,20 @@ class CommunityForm(FlaskForm):
 
 class JoinRequestForm(FlaskForm):
     message = TextAreaField(_l("管理者へのひとこと（任意）"), validators=[
-        Length(max=500, message=_l("500文字以内にしてください。"))])
+        at_most(500)])
 
 
 class TopicForm(FlaskForm):
     title = StringField(_l("タイトル"), validators=[
-        DataRequired(_l("タイトルを入力してください。")), Length(max=200, message=_l("200文字以内にしてください。"))])
+        DataRequired(_l("タイトルを入力してください。")), at_most(200)])
     body = TextAreaField(_l("本文"), validators=[
-        DataRequired(_l("本文を入力してください。")), Length(max=20000, message=_l("20000文字以内にしてください。"))],
+        DataRequired(_l("本文を入力してください。")), at_most(20000)],
         description=_l("Markdownで書けます（**太字**、- 箇条書き、[リンク](https://…)）。"))
 
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("返信"), validators=[
-        DataRequired(_l("返信を入力してください。")), Length(max=20000, message=_l("20000文字以内にしてください。"))],
+        DataRequired(_l("返信を入力してください。")), at_most(20000)],
         description=_l("Markdownで書けます。"))
 
 
@@ -83,19 +83,19 @@ class MeetupForm(FlaskForm):
 
     title = StringField(_l("集まりの名前"), validators=[
         DataRequired(_l("集まりの名前を入力してください。")),
-        Length(max=200, message=_l("200文字以内にしてください。"))])
+        at_most(200)])
     start_date = DateField(_l("日付"), validators=[DataRequired(_l("日付を入力してください（例: 2026-04-01）。"))])
     start_time = TimeField(_l("開始時刻"), validators=[DataRequired(_l("開始時刻を入力してください（例: 10:00）。"))])
     end_time = TimeField(_l("終了時刻"), validators=[Optional()], description=_l("空のままなら2時間とします。"))
     venue_name = StringField(_l("場所"), validators=[
-        DataRequired(_l("場所を入力してください。")), Length(max=200, message=_l("200文字以内にしてください。"))])
-    address = StringField(_l("住所"), validators=[Length(max=300, message=_l("300文字以内にしてください。"))])
+        DataRequired(_l("場所を入力してください。")), at_most(200)])
+    address = StringField(_l("住所"), validators=[at_most(300)])
     area_id = SelectField(_l("地域"), coerce=int, validators=[DataRequired(_l("地域を選んでください。"))])
     capacity = IntegerField(
         _l("定員"),
         validators=[Optional(), NumberRange(min=1, max=10_000, message=_l("1〜10000の数を入力してください。"))],
         description=_l("空のままなら定員なし。定員を超えた参加の申し込みはキャンセル待ちになります。"))
-    body = TextAreaField(_l("内容"), validators=[Length(max=20000, message=_l("20000文字以内にしてください。"))],
+    body = TextAreaField(_l("内容"), validators=[at_most(20000)],
                          description=_l("Markdownで書けます。"))
 
     def __init__(self, *args, **kwargs):

@@ -9,13 +9,13 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.areas.forms import area_choices, category_choices
-from community.forms import optional_int
+from community.forms import at_most, optional_int
 
 
 class ContentForm(FlaskForm):
     area_id = SelectField(_l("地域"), coerce=int, validators=[DataRequired(_l("地域を選んでください。"))])
     category_id = SelectField(_l("分野"), coerce=optional_int, validators=[Optional()])
-    body = TextAreaField(_l("本文"), validators=[Length(max=20000, message=_l("20000文字以内にしてください。"))],
+    body = TextAreaField(_l("本文"), validators=[at_most(20000)],
                          description=_l("Markdownで書けます（**太字**、- 箇条書き、[リンク](https://…)）。"))
     image = FileField(_l("画像"), validators=[FileAllowed(["jpg", "jpeg", "png", "webp", "gif"],
                                                         _l("JPEG、PNG、WebP、GIF の画像を選んでください。"))],

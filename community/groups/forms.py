@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
-from community.forms import web_address_field
+from community.forms import at_most, web_address_field
 from community.groups.models import GroupKind
 
 KIND_LABELS = {
@@ -21,7 +21,7 @@ KIND_LABELS = {
 
 class GroupForm(FlaskForm):
     name = StringField(_l("団体名"), validators=[
-        DataRequired(_l("団体名を入力してください。")), Length(max=100, message=_l("100文字以内にしてください。"))],
+        DataRequired(_l("団体名を入力してください。")), at_most(100)],
         render_kw={"autocomplete": "organization"})
     slug = StringField(
         _l("URL用の名前"),
@@ -36,9 +36,9 @@ class GroupForm(FlaskForm):
     )
     kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
     area_id = SelectField(_l("地域"), coerce=int, validators=[DataRequired(_l("地域を選んでください。"))])
-    description = TextAreaField(_l("紹介"), validators=[Length(max=5000, message=_l("5000文字以内にしてください。"))],
+    description = TextAreaField(_l("紹介"), validators=[at_most(5000)],
                                 description=_l("Markdownで書けます。"))
-    contact = StringField(_l("連絡先"), validators=[Length(max=200, message=_l("200文字以内にしてください。"))])
+    contact = StringField(_l("連絡先"), validators=[at_most(200)])
     website = web_address_field(_l("ウェブサイト"), max_length=300, require_tld=True)
 
 

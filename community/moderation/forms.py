@@ -15,9 +15,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
-from community.forms import SLUG_VALIDATORS, ButtonForm  # noqa: F401 - ButtonForm: the moderation pages' too
+from community.forms import SLUG_VALIDATORS, ButtonForm, at_most  # noqa: F401 - ButtonForm: the moderation pages' too
 from community.moderation.models import ReportReason
 
 REASON_LABELS = {
@@ -85,13 +85,13 @@ class ReportForm(FlaskForm):
     reason = RadioField(_l("通報の理由"), choices=[SelectChoice(k.value, v) for k, v in REASON_LABELS.items()],
                         validators=[InputRequired(_l("通報の理由を選んでください。"))])
     note = TextAreaField(_l("詳しい内容（任意）"),
-                         validators=[Length(max=1000, message=_l("1000文字以内にしてください。"))],
+                         validators=[at_most(1000)],
                          description=_l("どこが問題か、分かる範囲で書いてください。サポーターだけが読みます。"))
 
 
 class ReviewRequestForm(FlaskForm):
     note = TextAreaField(_l("サポーターへの説明（任意）"),
-                         validators=[Length(max=1000, message=_l("1000文字以内にしてください。"))])
+                         validators=[at_most(1000)])
 
 
 # --- moderation actions ---------------------------------------------------------------------------
@@ -107,7 +107,7 @@ class ActionForm(FlaskForm):
 
 class ReasonActionForm(ActionForm):
     reason = TextAreaField(_l("理由（投稿者に伝えます）"), validators=[
-        DataRequired(_l("理由を入力してください。")), Length(max=500, message=_l("500文字以内にしてください。"))])
+        DataRequired(_l("理由を入力してください。")), at_most(500)])
 
 
 class VerifyGroupForm(FlaskForm):
@@ -117,7 +117,7 @@ class VerifyGroupForm(FlaskForm):
 
 class SuspendForm(FlaskForm):
     reason = TextAreaField(_l("停止の理由（監査記録に残ります）"), validators=[
-        DataRequired(_l("理由を入力してください。")), Length(max=500, message=_l("500文字以内にしてください。"))])
+        DataRequired(_l("理由を入力してください。")), at_most(500)])
     hide_content = BooleanField(_l("この会員の投稿（トピック・返信・伝言板）とプロフィールもまとめて非表示にする"))
 
 
@@ -130,30 +130,30 @@ class ReinstateForm(FlaskForm):
 
 class FeatureForm(FlaskForm):
     item_url = StringField(_l("載せる情報のURL"), validators=[
-        DataRequired(_l("URLを入力してください。")), Length(max=500, message=_l("500文字以内にしてください。"))],
+        DataRequired(_l("URLを入力してください。")), at_most(500)],
         description=_l("イベント・お店・お知らせ・コミュニティ・伝言板などのページのURL（例: /events/12）"))
     place = SelectField(_l("載せる場所"), validators=[Optional()])
     ends_on = DateField(_l("掲載の終了日（任意）"), validators=[Optional()],
                         description=_l("この日の終わりまで載せます。"))
-    note = StringField(_l("ひとこと（任意）"), validators=[Length(max=300, message=_l("300文字以内にしてください。"))])
+    note = StringField(_l("ひとこと（任意）"), validators=[at_most(300)])
 
 
 class CollectionForm(FlaskForm):
     title = StringField(_l("特集のタイトル"), validators=[
-        DataRequired(_l("タイトルを入力してください。")), Length(max=200, message=_l("200文字以内にしてください。"))])
+        DataRequired(_l("タイトルを入力してください。")), at_most(200)])
     slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS,
                        description=_l("特集のURLになります（例: /features/kosodate-spring）。"))
-    intro = TextAreaField(_l("紹介文"), validators=[Length(max=10000, message=_l("10000文字以内にしてください。"))],
+    intro = TextAreaField(_l("紹介文"), validators=[at_most(10000)],
                           description=_l("Markdownで書けます。"))
     is_published = BooleanField(_l("公開する"))
 
 
 class CollectionItemForm(FlaskForm):
     item_url = StringField(_l("追加する情報のURL"), validators=[
-        DataRequired(_l("URLを入力してください。")), Length(max=500, message=_l("500文字以内にしてください。"))],
+        DataRequired(_l("URLを入力してください。")), at_most(500)],
         description=_l("例: /events/12、/shops/3、/board/7"))
     comment = StringField(_l("ひとこと（任意）"),
-                          validators=[Length(max=500, message=_l("500文字以内にしてください。"))])
+                          validators=[at_most(500)])
 
 
 # --- site administration -------------------------------------------------------------------------

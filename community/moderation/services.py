@@ -41,6 +41,18 @@ class AlreadyHandled(ModerationError):
         super().__init__(message or _("すでに他のサポーターが対応しました。"))
 
 
+def _change_once(row, column: str, was, now, already: str | None = None, **also) -> None:
+    """Sets row.column from `was` to `now` (and the `also` columns with it) in one guarded UPDATE: when two
+    supporters act at once, the second finds it changed and is told so (AlreadyHandled) instead of acting twice."""
+    table = type(row).__table__
+    result = db.session.execute(update(table).where(table.c.id == row.id, table.c[column] == was)
+                                .values({column: now, **also}))
+    if result.rowcount != 1:
+        raise AlreadyHandled(already)
+    for name, value in {column: now, **also}.items():
+        setattr(row, name, value)
+
+
 # --- state of any item ------------------------------------------------------------------------
 
 
@@ -248,12 +260,7 @@ def set_locked(actor, item, locked: bool) -> None:
     kind = kind_of(item)
     if kind not in LOCKABLE_KINDS:
         raise ModerationError(_("この種類の情報はロックできません。"))
-    table = KINDS[kind].model.__table__
-    result = db.session.execute(update(table).where(table.c.id == item.id, table.c.is_locked.is_(not locked))
-                                .values(is_locked=locked))
-    if result.rowcount != 1:
-        raise AlreadyHandled()
-    item.is_locked = locked
+    _change_once(item, "is_locked", not locked, locked)
     record(actor, "lock" if locked else "unlock", item)
 
 
@@ -289,15 +296,8 @@ def perform(action: str, actor, item, expected: str = "", reason: str = "") -> s
 def verify_group(actor, group, approve_pending: bool = False) -> int:
     """Marks the group verified (its new posts go live at once); optionally approves what it has waiting.
     Returns how many waiting items were approved."""
-    from community.groups.models import Group
 
-    now = utcnow()
-    table = Group.__table__
-    result = db.session.execute(update(table).where(table.c.id == group.id, table.c.verified.is_(False))
-                                .values(verified=True, verified_at=now))
-    if result.rowcount != 1:
-        raise AlreadyHandled(_("この団体はすでに確認済みです。"))
-    group.verified, group.verified_at = True, now
+    _change_once(group, "verified", False, True, _("この団体はすでに確認済みです。"), verified_at=utcnow())
     approved = 0
     if approve_pending:
         for kind in PUBLISHABLE_KINDS:
@@ -322,18 +322,12 @@ def suspend(actor, account, reason: str, hide_content: bool = False) -> int:
     """The account can no longer sign in or post, and its open sessions end. With hide_content, its member posts
     (topics, replies, board threads and replies) and its profile are hidden too, restorably. Returns how many were
     hidden."""
-    from community.accounts.models import User
     from community.accounts.sessions import end_all_sessions
 
     reason = (reason or "").strip()
     if not reason:
         raise ModerationError(_("理由を入力してください。"))
-    table = User.__table__
-    result = db.session.execute(update(table).where(table.c.id == account.id, table.c.is_suspended.is_(False))
-                                .values(is_suspended=True))
-    if result.rowcount != 1:
-        raise AlreadyHandled(_("このアカウントはすでに利用停止中です。"))
-    account.is_suspended = True
+    _change_once(account, "is_suspended", False, True, _("このアカウントはすでに利用停止中です。"))
     end_all_sessions(account)
     hidden = 0
     if hide_content:
@@ -350,14 +344,8 @@ def suspend(actor, account, reason: str, hide_content: bool = False) -> int:
 
 def reinstate(actor, account, restore_content: bool = True) -> int:
     """Lifts the suspension; optionally restores what was hidden together with it. Returns that count."""
-    from community.accounts.models import User
 
-    table = User.__table__
-    result = db.session.execute(update(table).where(table.c.id == account.id, table.c.is_suspended.is_(True))
-                                .values(is_suspended=False))
-    if result.rowcount != 1:
-        raise AlreadyHandled(_("このアカウントは利用停止されていません。"))
-    account.is_suspended = False
+    _change_once(account, "is_suspended", True, False, _("このアカウントは利用停止されていません。"))
     restored = 0
     if restore_content:
         for post in list(_member_posts(account.id, (Status.HIDDEN,))):

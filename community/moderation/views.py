@@ -152,6 +152,7 @@ def queue():
     from community.areas.services import area_tree
 
     return render_template("moderation/queue.html", page=page, filters=filters, areas=area_tree(),
+                           item_kinds=[(kind, KIND_LABELS[kind]) for kind in KINDS],
                            next_url=request.full_path.rstrip("?"))
 
 

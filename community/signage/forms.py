@@ -7,9 +7,9 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from community.forms import optional_int
+from community.forms import at_most, optional_int
 from community.timeutil import local_to_utc, now_utc
 
 MAX_DAYS = 31
@@ -17,9 +17,9 @@ MAX_DAYS = 31
 
 class UrgentNoticeForm(FlaskForm):
     title = StringField(_l("見出し"), validators=[
-        DataRequired(_l("見出しを入力してください。")), Length(max=200, message=_l("200文字以内にしてください。"))],
+        DataRequired(_l("見出しを入力してください。")), at_most(200)],
         description=_l("例: 大雨による避難指示（○○地区）"))
-    body = TextAreaField(_l("本文"), validators=[Length(max=2000, message=_l("2000文字以内にしてください。"))],
+    body = TextAreaField(_l("本文"), validators=[at_most(2000)],
                          description=_l("どこで何が起きているか、どうしてほしいかを短く書いてください。"))
     area_id = SelectField(_l("対象の地域"), coerce=optional_int,
                           description=_l("地域を選ぶと、その地域とその中の地区のページ・サイネージに表示されます。"))
