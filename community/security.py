@@ -1,10 +1,13 @@
-"""Security headers, the session user loader and the one safe_next_url."""
+"""Security headers, the request class that keeps control characters out, the session user loader and the one
+safe_next_url."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, Request, request, url_for
+from werkzeug.datastructures import ImmutableMultiDict
 
 from community.extensions import login_manager
 
@@ -24,7 +27,34 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# C0 controls and DEL, except tab, line feed and carriage return: never typed, and NUL cannot be stored by PostgreSQL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+class _Parameters(ImmutableMultiDict):
+    """Query arguments and form fields as sent, less their control characters (uploaded files pass untouched):
+    what comes from outside never carries a NUL into a query, a stored row, a page or a feed."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None and not isinstance(mapping, dict):
+            mapping = [(_clean(key), _clean(value)) for key, value in mapping]
+        super().__init__(mapping)
+
+
+def _clean(value):
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
+class CleanRequest(Request):
+    parameter_storage_class = _Parameters
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page itself says why
     login_manager.session_protection = "basic"

@@ -37,11 +37,16 @@ def new_meetup(slug: str):
                      then=meetups.meetup_link)
 
 
-def _meetup(community, event_id: int):
+def _meetup(slug: str, event_id: int, rule=None):
+    """The community and its meetup, if this user may see it (404 otherwise) and, given a rule, do what
+    rule(current_user, community) allows (403 otherwise)."""
+    community = community_content_or_404(slug)
     meetup = meetups.load_meetup(community, event_id)
     if meetup is None or not policy.can_view_meetup(current_user, meetup):
         abort(404)
-    return meetup
+    if rule is not None:
+        policy.require(rule(current_user, community))
+    return community, meetup
 
 
 @bp.route("/communities/<slug>/meetups/<int:event_id>")
@@ -51,17 +56,14 @@ def meetup(slug: str, event_id: int):
     from community.events.services import upcoming_dates
     from community.timeutil import now_utc
 
-    community = community_content_or_404(slug)
-    found = _meetup(community, event_id)
+    found = _meetup(slug, event_id)[1]
     return render_template("events/detail.html", event=found, dates=upcoming_dates(found, now_utc()))
 
 
 @bp.route("/communities/<slug>/meetups/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_meetup(slug: str, event_id: int):
-    community = community_content_or_404(slug)
-    meetup = _meetup(community, event_id)
-    policy.require(policy.can_manage_meetups(current_user, community))
+    community, meetup = _meetup(slug, event_id, policy.can_manage_meetups)
     form = MeetupForm(obj=meetup)
     if request.method == "GET":
         form.fill_from(meetup)
@@ -74,9 +76,7 @@ def edit_meetup(slug: str, event_id: int):
 @bp.route("/communities/<slug>/meetups/<int:event_id>/cancel", methods=["POST"])
 @login_required
 def cancel_meetup(slug: str, event_id: int):
-    community = community_content_or_404(slug)
-    meetup = _meetup(community, event_id)
-    policy.require(policy.can_manage_meetups(current_user, community))
+    meetup = _meetup(slug, event_id, policy.can_manage_meetups)[1]
     return act(lambda: meetups.cancel_meetup(meetup, current_user), meetups.meetup_link(meetup),
                _("集まりを中止にしました。出欠を答えた人に知らせました。"), refusals=(CommunityError,))
 
@@ -84,9 +84,7 @@ def cancel_meetup(slug: str, event_id: int):
 @bp.route("/communities/<slug>/meetups/<int:event_id>/rsvp", methods=["POST"])
 @login_required
 def rsvp(slug: str, event_id: int):
-    community = community_content_or_404(slug)
-    meetup = _meetup(community, event_id)
-    policy.require(policy.can_post_in_community(current_user, community))
+    meetup = _meetup(slug, event_id, policy.can_post_in_community)[1]
     form = RsvpForm()
     if not form.validate_on_submit():
         abort(400)
@@ -106,8 +104,7 @@ def rsvp(slug: str, event_id: int):
 
 @bp.route("/communities/<slug>/meetups/<int:event_id>/attendees")
 def attendees(slug: str, event_id: int):
-    community = community_content_or_404(slug)
-    meetup = _meetup(community, event_id)
+    community, meetup = _meetup(slug, event_id)
     require_signed_in()
     policy.require(policy.can_view_community_members(current_user, community))
     return render_template("communities/attendees.html", community=community, meetup=meetup,

@@ -37,11 +37,13 @@ def new_topic(slug: str):
                      saved=posted_message, then=_topic_url)
 
 
-def _topic(community, topic_id: int):
+def _topic(slug: str, topic_id: int):
+    """The community and its topic, if this user may see it (404 otherwise)."""
+    community = community_content_or_404(slug)
     topic = boards.load_topic(community, topic_id)
     if topic is None or not policy.can_view_topic(current_user, topic):
         abort(404)
-    return topic
+    return community, topic
 
 
 def _topic_url(topic) -> str:
@@ -50,8 +52,7 @@ def _topic_url(topic) -> str:
 
 @bp.route("/communities/<slug>/topics/<int:topic_id>")
 def topic(slug: str, topic_id: int):
-    community = community_content_or_404(slug)
-    return _render_topic(community, _topic(community, topic_id), ReplyForm())
+    return _render_topic(*_topic(slug, topic_id), ReplyForm())
 
 
 def _render_topic(community, topic, form, status: int = 200):
@@ -74,8 +75,8 @@ def _render_topic(community, topic, form, status: int = 200):
 @bp.route("/communities/<slug>/topics/<int:topic_id>/replies", methods=["POST"])
 @login_required
 def reply(slug: str, topic_id: int):
-    community = community_content_or_404(slug)
-    topic = permitted(_topic(community, topic_id), policy.can_reply)
+    community, topic = _topic(slug, topic_id)
+    permitted(topic, policy.can_reply)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
@@ -95,8 +96,8 @@ def reply(slug: str, topic_id: int):
 @bp.route("/communities/<slug>/topics/<int:topic_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_topic(slug: str, topic_id: int):
-    community = community_content_or_404(slug)
-    topic = permitted(_topic(community, topic_id), policy.can_edit_post)
+    community, topic = _topic(slug, topic_id)
+    permitted(topic, policy.can_edit_post)
     form = TopicForm(obj=topic)
     return form_page(form, lambda: boards.update_topic(topic, form.data, current_user), "communities/topic_form.html",
                      community=community, topic=topic, refusals=REFUSALS, saved=_("トピックを編集しました。"),
@@ -106,8 +107,8 @@ def edit_topic(slug: str, topic_id: int):
 @bp.route("/communities/<slug>/topics/<int:topic_id>/delete", methods=["POST"])
 @login_required
 def delete_topic(slug: str, topic_id: int):
-    community = community_content_or_404(slug)
-    topic = permitted(_topic(community, topic_id), policy.can_delete_post, community)
+    community, topic = _topic(slug, topic_id)
+    permitted(topic, policy.can_delete_post, community)
     return act(lambda: boards.delete_topic(topic, current_user), url_for("communities.topics", slug=community.slug),
                _("トピックを削除しました。"))
 
@@ -115,9 +116,8 @@ def delete_topic(slug: str, topic_id: int):
 @bp.route("/communities/<slug>/topics/<int:topic_id>/<any(pin, unpin, lock, unlock):action>", methods=["POST"])
 @login_required
 def topic_flag(slug: str, topic_id: int, action: str):
-    community = community_content_or_404(slug)
-    topic = _topic(community, topic_id)
-    policy.require(policy.can_moderate_community(current_user, community))
+    community, topic = _topic(slug, topic_id)
+    permitted(community, policy.can_moderate_community)
     messages = {"pin": _("トピックを固定しました。"), "unpin": _("固定を外しました。"),
                 "lock": _("トピックをロックしました。返信はできなくなります。"), "unlock": _("ロックを外しました。")}
     return act(lambda: boards.set_flag(topic, action, current_user), _topic_url(topic), messages[action])
@@ -132,11 +132,13 @@ def _reply_in_sight(community, reply_id: int):
     return found
 
 
-def _reply(community, reply_id: int):
+def _reply(slug: str, reply_id: int):
+    """The community and its reply, if this user may see it and it is not deleted (404 otherwise)."""
+    community = community_content_or_404(slug)
     found = _reply_in_sight(community, reply_id)
     if found.deleted_at is not None:
         abort(404)
-    return found
+    return community, found
 
 
 def _reply_target(reply) -> str:
@@ -156,8 +158,8 @@ def reply_link(slug: str, reply_id: int):
 @bp.route("/communities/<slug>/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_reply(slug: str, reply_id: int):
-    community = community_content_or_404(slug)
-    found = permitted(_reply(community, reply_id), policy.can_edit_post)
+    community, found = _reply(slug, reply_id)
+    permitted(found, policy.can_edit_post)
     form = ReplyForm(obj=found)
     return form_page(form, lambda: boards.update_reply(found, form.body.data, current_user),
                      "communities/reply_form.html", community=community, reply=found, refusals=REFUSALS,
@@ -167,6 +169,6 @@ def edit_reply(slug: str, reply_id: int):
 @bp.route("/communities/<slug>/replies/<int:reply_id>/delete", methods=["POST"])
 @login_required
 def delete_reply(slug: str, reply_id: int):
-    community = community_content_or_404(slug)
-    found = permitted(_reply(community, reply_id), policy.can_delete_post, community)
+    community, found = _reply(slug, reply_id)
+    permitted(found, policy.can_delete_post, community)
     return act(lambda: boards.delete_reply(found, current_user), _topic_url(found.topic), _("返信を削除しました。"))

@@ -10,13 +10,11 @@ from flask_babel import gettext as _
 
 from community.areas.models import Area, Category
 from community.areas.services import area_and_descendants_clause, area_by_slug, category_by_slug
+from community.args import date_range
 from community.pagination import page_number
 from community.timeutil import day_end, day_start, now_utc, today_local
 
 WHEN_CHOICES = ("upcoming", "today", "weekend", "month", "past")
-# Dates outside these bounds are refused as input: they mean nothing here, and the day arithmetic on
-# them (the local midnight in UTC, the day after) would overflow at year 1 and year 9999.
-EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass
@@ -59,24 +57,10 @@ def parse_filters(args) -> ListingFilters:
     if when not in WHEN_CHOICES and when != "range":  # "range" comes with from/to, handled below
         filters.errors.append(_("期間の指定が正しくありません。これからのイベントを表示しています。"))
     if args.get("from") or args.get("to"):
-        start, end = _parse_date(args.get("from")), _parse_date(args.get("to"))
-        if (args.get("from") and start is None) or (args.get("to") and end is None):
-            filters.errors.append(_("日付は 2026-04-01 の形で入力してください。"))
-        elif start and end and end < start:
-            filters.errors.append(_("終了日が開始日より前になっています。"))
-        else:
-            filters.when, filters.date_from, filters.date_to = "range", start, end
+        dates = date_range(args, filters.errors)
+        if dates is not None:
+            filters.when, (filters.date_from, filters.date_to) = "range", dates
     return filters
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
 
 
 def apply_place_and_topic(query, model, filters: ListingFilters):

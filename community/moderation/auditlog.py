@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import Role, User
-from community.args import whole_number
+from community.args import chosen, date_range, whole_number
 from community.extensions import db
 from community.moderation.forms import ACTION_LABELS, KIND_LABELS
 from community.moderation.models import AuditEntry
@@ -42,40 +42,20 @@ class AuditFilters:
         return {key: value for key, value in values.items() if value}
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def parse_filters(args) -> AuditFilters:
     filters = AuditFilters()
-    action, kind, actor = args.get("action"), args.get("kind"), args.get("actor")
-    if action:
-        if action in ACTION_LABELS:
-            filters.action = action
-        else:
-            filters.errors.append(_("指定された操作が見つかりません。すべての操作を表示しています。"))
-    if kind:
-        if kind in KIND_LABELS:
-            filters.kind = kind
-        else:
-            filters.errors.append(_("指定された種類が見つかりません。すべての種類を表示しています。"))
+    filters.action = chosen(args, "action", ACTION_LABELS,
+                            _("指定された操作が見つかりません。すべての操作を表示しています。"), filters.errors)
+    filters.kind = chosen(args, "kind", KIND_LABELS,
+                          _("指定された種類が見つかりません。すべての種類を表示しています。"), filters.errors)
+    actor = args.get("actor")
     if actor:
         if actor == SYSTEM or whole_number(actor) is not None:
             filters.actor = actor
         else:
             filters.errors.append(_("指定された操作者が見つかりません。すべての操作者を表示しています。"))
-    start, end = _date(args.get("from")), _date(args.get("to"))
-    if (args.get("from") and start is None) or (args.get("to") and end is None):
-        filters.errors.append(_("日付は 2026-04-01 の形で入力してください。"))
-    elif start and end and end < start:
-        filters.errors.append(_("終了日は開始日より後の日付にしてください。"))
-    else:
-        filters.date_from, filters.date_to = start, end
-    page = args.get("page", "1")
-    filters.page = page_number(page)
+    filters.date_from, filters.date_to = date_range(args, filters.errors) or (None, None)
+    filters.page = page_number(args.get("page", "1"))
     return filters
 
 

@@ -11,6 +11,7 @@ from markupsafe import escape
 from community import policy
 from community.accounts.models import User
 from community.areas.services import area_by_slug
+from community.args import chosen
 from community.extensions import db
 from community.items import KINDS, author_id_of, kind_of, load, title_of
 from community.moderation import bp, services
@@ -123,23 +124,15 @@ def review_request(kind: str, item_id: int):
 
 def _queue_filters(args) -> reading.QueueFilters:
     filters = reading.QueueFilters()
-    kind, area, reason = args.get("kind"), args.get("area"), args.get("reason")
-    if kind:
-        if kind in KINDS:
-            filters.kind = kind
-        else:
-            filters.errors.append(_("指定された種類が見つかりません。すべての種類を表示しています。"))
-    if area:
-        filters.area = area_by_slug(area)
+    filters.kind = chosen(args, "kind", KINDS, _("指定された種類が見つかりません。すべての種類を表示しています。"),
+                          filters.errors)
+    if args.get("area"):
+        filters.area = area_by_slug(args["area"])
         if filters.area is None:
             filters.errors.append(_("指定された地域が見つかりません。すべての地域を表示しています。"))
-    if reason:
-        if reason in set(ReportReason):
-            filters.reason = reason
-        else:
-            filters.errors.append(_("指定された理由が見つかりません。すべての理由を表示しています。"))
-    page = args.get("page", "1")
-    filters.page = page_number(page)
+    filters.reason = chosen(args, "reason", set(ReportReason),
+                            _("指定された理由が見つかりません。すべての理由を表示しています。"), filters.errors)
+    filters.page = page_number(args.get("page", "1"))
     return filters
 
 

@@ -267,6 +267,27 @@ def test_no_payload_survives_anywhere(client, app, login, editor):
     assert "会場E&#34;&gt;" in event
 
 
+def test_control_characters_never_reach_a_stored_row_or_a_feed(client, app, login, editor):
+    """NUL and the other control characters typed into every field are dropped where the request is read: the
+    item is saved (on PostgreSQL too, which cannot store a NUL) and every page, feed and the API stay whole."""
+    from community.extensions import db
+    from community.models import Event, Notice, Shop
+    from community.timeutil import today_local
+
+    area_id, category_id = _ids(app)
+    login(editor)
+    form = {"token": client.csrf_token(), "group": editor.group.slug, "area_id": area_id,
+            "category_id": category_id, "day": today_local() + timedelta(days=1)}
+    published = [publish_with_payload(client, form, "\x00a\x01b\x0bc\x1fd\x7fe\tf")]
+    client.post("/logout")
+    assert all_problems(client, published, editor.group.slug, {}) == {}
+    with app.app_context():
+        event, shop, notice = (db.session.get(Event, published[0]["event"]), db.session.get(Shop, published[0]["shop"]),
+                               db.session.get(Notice, published[0]["notice"]))
+        assert (event.title, event.venue_name, shop.name, notice.title) == (
+            "題名Eabcde\tf", "会場Eabcde\tf", "店名Sabcde\tf", "題名Nabcde\tf")
+
+
 def test_body_links_get_rel_nofollow_ugc_noopener_and_allowed_markup_stays(client, editor, make_item):
     body = ("**太字** と [市のサイト](https://www.city.sagamihara.kanagawa.jp/) と https://example.jp/plain\n\n"
             "- 一つ目\n- 二つ目\n\n<a href=\"https://example.jp/x\" rel=\"opener\" target=\"_blank\">生のリンク</a>")

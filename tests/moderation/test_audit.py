@@ -56,6 +56,13 @@ def test_filters_by_action_actor_kind_and_date(client, login, admin, supporter, 
     page = client.get("/moderation/audit?action=fly&from=yesterday").get_data(as_text=True)
     assert "指定された操作が見つかりません" in page and "日付は 2026-04-01 の形で入力してください" in page
     assert "対象の会員" in client.get("/moderation/audit?kind=profile").get_data(as_text=True)
+    # the same date rules as every list: a range that runs backwards or a year the site has nothing in is said so
+    backwards = client.get(f"/moderation/audit?from={today}&to=2000-01-01").get_data(as_text=True)
+    assert "終了日が開始日より前になっています" in backwards
+    for far in ("0001-01-01", "9999-12-31"):
+        response = client.get(f"/moderation/audit?from={far}")
+        assert response.status_code == 200
+        assert "日付は 2026-04-01 の形で入力してください" in response.get_data(as_text=True)
 
 
 def test_csv_export_is_utf8_with_bom_and_honours_filters(client, login, admin, supporter, logged):
