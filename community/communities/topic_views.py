@@ -52,7 +52,8 @@ def _topic_url(topic) -> str:
 
 @bp.route("/communities/<slug>/topics/<int:topic_id>")
 def topic(slug: str, topic_id: int):
-    return _render_topic(*_topic(slug, topic_id), ReplyForm())
+    community, shown = _topic(slug, topic_id)
+    return _render_topic(community, shown, ReplyForm())
 
 
 def _render_topic(community, topic, form, status: int = 200):
