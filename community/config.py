@@ -36,9 +36,15 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "5 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"
 
-    # Search: each commit's changes are applied to this host's index by a thread of the worker that made them;
-    # False leaves that to `community index-worker` processes.
+    # Search: each host follows the shared change log into its own index, from a thread of each worker (after its
+    # own commits, and every SEARCH_POLL_SECONDS for other hosts' changes); False leaves that to one
+    # `community index-worker` process per host.
     SEARCH_INLINE_DRAIN = True
+    SEARCH_POLL_SECONDS = 1.0
+    # This host's name in `search_hosts` (default: the machine's host name and the index folder).
+    SEARCH_HOST_NAME: str | None = None
+    # A host not heard of for this long is not waited for when the log is pruned (it must reindex when it returns).
+    SEARCH_HOST_TIMEOUT_HOURS = 24 * 7
 
     # Mail: queued in the database and sent after the commit by each worker's mail thread (MAIL_INLINE_SEND), or by
     # `community send-mail`; with no MAIL_SERVER the message is written to the log instead.

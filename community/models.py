@@ -19,6 +19,6 @@ from community.moderation.models import (  # noqa: F401
 )
 from community.notices.models import Notice  # noqa: F401
 from community.notifications.models import Notification  # noqa: F401
-from community.search.models import SearchOutbox  # noqa: F401
+from community.search.models import SearchChange, SearchHost  # noqa: F401
 from community.shops.models import Shop  # noqa: F401
 from community.signage.models import UrgentNotice  # noqa: F401

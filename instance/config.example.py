@@ -16,9 +16,15 @@
 # SEARCH_INDEX_DIR = None
 # Uploaded images; default instance/uploads. Several hosts must share one folder (a shared mount).
 # UPLOAD_DIR = None
-# Apply each commit's changes to the search index from a thread of the worker that made them (True), or leave
-# it to `community index-worker` processes (False).
+# Follow the shared search change log into this host's index from a thread of each worker (True), or leave it to
+# one `community index-worker` process per host (False).
 # SEARCH_INLINE_DRAIN = True
+# Seconds between looks at the log for what other hosts wrote (their changes are searchable here within this).
+# SEARCH_POLL_SECONDS = 1.0
+# This host's name in the `search_hosts` table; default "<machine name>:<index folder>".
+# SEARCH_HOST_NAME = None
+# Hours after which a silent host is no longer waited for when the log is pruned (it then needs `community reindex`).
+# SEARCH_HOST_TIMEOUT_HOURS = 168
 
 # --- Security -----------------------------------------------------------------------------------------------
 # The key that signs sessions; default: generated once into instance/secret_key. Hosts of one site share it.

@@ -110,12 +110,15 @@ def template_database(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def built_app(template_database, instance, **overrides):
+def built_app(template_database, instance, shared_with=None, **overrides):
     """An app on `instance` with its own copy of the template database (emptied on PostgreSQL) and an empty index;
-    `overrides` change its configuration."""
+    `overrides` change its configuration. With `shared_with` (another app) it is a second host of that app's
+    database, which it leaves as it is."""
     instance.mkdir(exist_ok=True)
     config = _base_config(instance) | overrides
-    if "sqlite" in template_database:
+    if shared_with is not None:
+        config["SQLALCHEMY_DATABASE_URI"] = shared_with.config["SQLALCHEMY_DATABASE_URI"]
+    elif "sqlite" in template_database:
         shutil.copy(template_database["sqlite"], instance / "community.sqlite")
     else:
         config["SQLALCHEMY_DATABASE_URI"] = template_database["postgres"]
@@ -123,7 +126,7 @@ def built_app(template_database, instance, **overrides):
     app.test_client_class = CSRFClient
     app.jinja_env.bytecode_cache = _SharedBytecodeCache()
     with app.app_context():
-        if "postgres" in template_database:
+        if "postgres" in template_database and shared_with is None:
             _empty_postgres()
         from community.search import get_index
 

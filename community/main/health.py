@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from community.extensions import db, limiter
 
-REQUIRED = ("database", "search")  # without these the site cannot serve its pages: 503
+REQUIRED = ("database",)  # without it the site cannot serve its pages: 503 (as with an unreadable index, below)
 
 
 def _part(ok: bool, detail: str = "") -> dict:
@@ -24,14 +24,29 @@ def check_database() -> dict:
         return _part(False, f"{type(error).__name__}: the database does not answer")
 
 
-def check_search() -> dict:
+def check_search(database_ok: bool) -> dict:
+    """The index opens and answers ("readable": without it /search falls back to the database and the host
+    reports 503), and how far it is behind the change log; an index that missed pruned changes is not ok until
+    `community reindex` rebuilds it."""
     from community.search import SearchUnavailable, get_index
+    from community.search.indexing import lag
 
     try:
         index = get_index(current_app.config["SEARCH_INDEX_DIR"])
-        return _part(True) if index.healthy() else _part(False, "the search index cannot be read")
+        if not index.healthy():
+            return _part(False, "the search index cannot be read: run `community reindex`") | {"readable": False}
     except (SearchUnavailable, OSError) as error:
-        return _part(False, str(error))
+        return _part(False, f"{error}: run `community reindex`") | {"readable": False}
+    if not database_ok:
+        return _part(True)
+    try:
+        behind = lag(current_app._get_current_object())
+    except (SearchUnavailable, SQLAlchemyError) as error:
+        db.session.rollback()
+        return _part(False, f"{type(error).__name__}: the change log cannot be read")
+    if not behind["complete"]:
+        return _part(False, "the index missed changes the log no longer holds: run `community reindex`") | behind
+    return _part(True) | behind
 
 
 def check_rate_limit_storage() -> dict:
@@ -49,8 +64,9 @@ def check_rate_limit_storage() -> dict:
 def health() -> tuple[dict, int]:
     """The report and its HTTP status: 503 when a required part fails, 200 otherwise ("degraded" when another
     part does)."""
-    parts = {"database": check_database(), "search": check_search(), "rate_limits": check_rate_limit_storage()}
-    if not all(parts[name]["ok"] for name in REQUIRED):
+    database = check_database()
+    parts = {"database": database, "search": check_search(database["ok"]), "rate_limits": check_rate_limit_storage()}
+    if not all(parts[name]["ok"] for name in REQUIRED) or parts["search"].get("readable") is False:
         status, code = "error", 503
     elif all(part["ok"] for part in parts.values()):
         status, code = "ok", 200

@@ -15,20 +15,14 @@ from flask.cli import with_appcontext
               help="Processes analysing documents (each writes its own segment).")
 @with_appcontext
 def reindex_command(procs: int):
-    """Rebuild the search index from the database (searches keep answering meanwhile)."""
-    from community.extensions import db
-    from community.search import get_index
-    from community.search.documents import all_documents, count_items
-    from community.search.models import SearchOutbox
+    """Rebuild this host's search index from the database (searches keep answering meanwhile); it then follows
+    the change log from where the rebuild began."""
+    from community.search.documents import count_items
+    from community.search.indexing import rebuild
 
-    index = get_index(current_app.config["SEARCH_INDEX_DIR"])
-    # Rows queued before the rebuild starts are covered by it.
-    last = db.session.scalar(db.select(db.func.max(SearchOutbox.id))) or 0
-    with current_app.test_request_context("/"), click.progressbar(length=count_items(),
-                                                                  label="検索索引を再構築中") as bar:
-        count = index.rebuild(all_documents(), progress=bar.update, procs=procs)
-    db.session.execute(db.delete(SearchOutbox).where(SearchOutbox.id <= last))
-    db.session.commit()
+    app = current_app._get_current_object()
+    with click.progressbar(length=count_items(), label="検索索引を再構築中") as bar:
+        count = rebuild(app, progress=bar.update, procs=procs)
     click.echo(f"{count} 件を索引しました。")
 
 
@@ -37,7 +31,7 @@ def reindex_command(procs: int):
 @click.option("--once", is_flag=True, help="Drain what is queued and stop.")
 @with_appcontext
 def index_worker_command(interval: float, once: bool):
-    """Drain the search outbox continuously (for deployments with several processes)."""
+    """Follow the search change log into this host's index (when SEARCH_INLINE_DRAIN is off)."""
     from community.search.indexing import drain
 
     app = current_app._get_current_object()

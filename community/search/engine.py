@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import pickle
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 # segment costs every query a little, each merge costs the writer a lot).
 MAX_SEGMENTS = 8
 PROGRESS_EVERY = 500
+# What the index has applied of its source (an opaque dict, e.g. a position in a change log), kept in the folder
+# so that it travels with the index: a rebuilt, wiped or restored folder brings its own. The leading dot keeps
+# Whoosh's clean-up of old files away from it.
+APPLIED_FILE = ".applied.json"
 # How much of a ranking is kept for the following pages of the same search (10 pages of 20).
 RANKING_DEPTH = 200
 
@@ -160,6 +165,41 @@ class SearchIndex:
 
         return self._write(apply)
 
+    def replace(self, docs: Iterable[Mapping[str, Any]], removed_keys: Iterable[str]) -> int:
+        """Replace documents by key and delete others, in one commit; applying the same call twice changes
+        nothing more."""
+        prepared = [document_fields(doc) for doc in docs]
+        keys = [str(k) for k in removed_keys]
+        if not prepared and not keys:
+            return 0
+
+        def apply(writer):
+            for key in keys:
+                writer.delete_by_term("key", key)
+            for fields_ in prepared:
+                writer.update_document(**fields_)
+            return len(prepared) + len(keys)
+
+        return self._write(apply)
+
+    def applied(self) -> dict | None:
+        """What :meth:`mark_applied` last recorded in this folder (None for a folder without a record)."""
+        try:
+            return json.loads((self.path / APPLIED_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise SearchUnavailable(f"cannot read {APPLIED_FILE} of the search index at {self.path}: {exc!r}") from exc
+
+    def mark_applied(self, state: Mapping[str, Any], folder: Path | None = None) -> None:
+        """Record what the index has applied, atomically (a crash leaves the old record or the new one)."""
+        folder = folder or self.path
+        if not folder.is_dir():
+            raise SearchUnavailable(f"no search index at {folder}")
+        partial = folder / f"{APPLIED_FILE}.partial"
+        partial.write_text(json.dumps(dict(state)), encoding="utf-8")
+        os.replace(partial, folder / APPLIED_FILE)
+
     def remove(self, keys: Iterable[str]) -> int:
         """Delete documents by key; returns how many were found."""
         keys = [str(k) for k in keys]
@@ -177,6 +217,7 @@ class SearchIndex:
         progress: Callable[[int], Any] | None = None,
         procs: int = 1,
         limitmb: int = 256,
+        applied: Mapping[str, Any] | None = None,
     ) -> int:
         """Build a fresh index from ``docs`` beside the live one, then swap the folders.
 
@@ -184,6 +225,7 @@ class SearchIndex:
         that incremental writers wait (and retry later) instead of writing into the old copy.
         ``progress(n)`` is called with the number of documents added since its last call (so a
         ``click.progressbar``'s ``update`` fits). ``procs > 1`` analyses in that many processes.
+        ``applied`` is recorded in the new folder before it is swapped in (see :meth:`mark_applied`).
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         building = self.path.with_name(f"{self.path.name}.rebuild-{os.getpid()}")
@@ -194,6 +236,8 @@ class SearchIndex:
         live_lock = self._lock_live_index()
         try:
             count = self._build(building, docs, progress, procs, limitmb)
+            if applied is not None:
+                self.mark_applied(applied, building)
             if self.path.exists():
                 os.rename(self.path, retired)
             os.rename(building, self.path)

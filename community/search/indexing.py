@@ -1,36 +1,49 @@
-"""Indexing that never loses an update (STYLE.md convention 10).
+"""Indexing that never loses an update, on every host (STYLE.md convention 10; docs/architecture.md, "Indexing").
 
-1. `after_flush`: every change to an indexed item writes a row to `search_outbox` through the
-   flushing connection, so the row commits or rolls back with the data it describes.
-2. `after_commit`: wakes this process's indexing thread (off the request's critical path).
-3. The thread drains the outbox into Whoosh: rows are marked as attempted, the index is written,
-   then the rows are deleted. A failure leaves them for the next drain (or `community
-   index-worker`); a retried row is written with update_document, so nothing is indexed twice.
+1. `after_flush`: every change to an indexed item appends a row to `search_changes` through the flushing
+   connection, so the row commits or rolls back with the data it describes. On PostgreSQL the row carries the
+   writing transaction's id.
+2. `after_commit`: wakes this process's indexing thread (off the request's critical path); the thread also polls
+   every SEARCH_POLL_SECONDS for what other hosts wrote.
+3. Each host follows the log from its own position, kept in its index folder: it reads only rows below the
+   horizon (transactions that have ended, so one that commits after a later-numbered one is never skipped),
+   applies them to its index (replacing documents by key, so applying a row twice is harmless), then records
+   the new position. Nothing is deleted by a host's reading: `prune` removes rows every live host has applied.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
+import socket
 import threading
+import time
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
-from sqlalchemy import delete, event, insert, inspect, select, update
+from flask import Flask, current_app
+from sqlalchemy import BigInteger, Text, and_, cast, delete, event, func, insert, inspect, or_, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from community.db import utcnow
 from community.extensions import db
-from community.search import SearchUnavailable, get_index
-from community.search.models import SearchOutbox
+from community.search import SearchIndex, SearchUnavailable, get_index
+from community.search.models import SearchChange, SearchHost
 
 log = logging.getLogger(__name__)
 BATCH = 500
-OP_RANK = {"add": 0, "update": 1, "cascade": 2}
 # Changing these on a container changes who may find what is inside it.
 CASCADE_ATTRIBUTES = {"community": ("is_closed", "status", "name"), "topic": ("status", "deleted_at", "title"),
                       "board": ("status", "deleted_at", "title")}
+# A position in the log: every row at or before (txid, id) has been applied.
+Position = tuple[int, int]
+START: Position = (0, 0)
+NO_HORIZON = 2**62  # SQLite: ids are handed out in commit order, every row read is final
+REPORT_EVERY = timedelta(seconds=60)  # a host that has nothing new still says it is alive this often
+PRUNE_EVERY = timedelta(seconds=60)
 
 
 def _kinds_by_class() -> dict[type, str]:
@@ -49,33 +62,40 @@ def _kind(obj) -> str | None:
     return _kind_cache.get(type(obj))
 
 
+def _is_postgres(bind) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
 @event.listens_for(Session, "after_flush")
 def _collect_changes(session, flush_context):
     rows = []
     for obj in session.new:
         kind = _kind(obj)
         if kind:
-            rows.append({"item_kind": kind, "item_id": obj.id, "op": "add", "created_at": utcnow(), "attempts": 0})
+            rows.append({"item_kind": kind, "item_id": obj.id, "op": "update"})
     for obj in session.dirty:
         kind = _kind(obj)
         if kind and session.is_modified(obj, include_collections=False):
             state = inspect(obj)
             cascade = any(state.attrs[name].history.has_changes() for name in CASCADE_ATTRIBUTES.get(kind, ()))
-            rows.append({"item_kind": kind, "item_id": obj.id, "op": "cascade" if cascade else "update",
-                         "created_at": utcnow(), "attempts": 0})
+            rows.append({"item_kind": kind, "item_id": obj.id, "op": "cascade" if cascade else "update"})
     for obj in session.deleted:
         kind = _kind(obj)
         if kind:
-            rows.append({"item_kind": kind, "item_id": obj.id, "op": "cascade", "created_at": utcnow(),
-                         "attempts": 0})
+            rows.append({"item_kind": kind, "item_id": obj.id, "op": "cascade"})
     if rows:
-        session.connection().execute(insert(SearchOutbox.__table__), rows)
-        session.info["search_outbox"] = True
+        connection = session.connection()
+        statement = insert(SearchChange.__table__)
+        if _is_postgres(connection):
+            statement = statement.values(txid=cast(cast(func.pg_current_xact_id(), Text), BigInteger))
+        now = utcnow()
+        connection.execute(statement, [row | {"created_at": now} for row in rows])
+        session.info["search_changes"] = True
 
 
 @event.listens_for(Session, "after_commit")
 def _wake_indexer(session):
-    if session.info.pop("search_outbox", False):
+    if session.info.pop("search_changes", False):
         indexer = _current_indexer()
         if indexer is not None:
             indexer.wake()
@@ -83,7 +103,71 @@ def _wake_indexer(session):
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
-    session.info.pop("search_outbox", None)
+    session.info.pop("search_changes", None)
+
+
+# --- positions in the log ----------------------------------------------------------------------
+
+
+def horizon() -> int:
+    """Every transaction with a smaller id has ended (committed or rolled back), so the log rows it wrote are
+    final and visible: on PostgreSQL the oldest transaction still running, as the current snapshot sees it."""
+    if _is_postgres(db.session.get_bind()):
+        return int(db.session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")))
+    return NO_HORIZON
+
+
+def _after(position: Position):
+    txid, change_id = position
+    return or_(SearchChange.txid > txid, and_(SearchChange.txid == txid, SearchChange.id > change_id))
+
+
+def _unapplied(position: Position, below: int):
+    return select(SearchChange).where(_after(position), SearchChange.txid < below)
+
+
+def current_position() -> Position:
+    """Everything committed so far, as a rebuild that starts reading now will contain it: rows from transactions
+    that have not ended yet (txid at or above the horizon) are applied afterwards."""
+    limit = horizon()
+    if limit == NO_HORIZON:
+        reached = (0, db.session.scalar(select(func.max(SearchChange.id))) or 0)
+    else:
+        reached = (limit - 1, 2**62)
+    return max(reached, _floor())  # an emptied log still remembers how far it went
+
+
+def host_name(app: Flask) -> str:
+    """This index folder's name in `search_hosts`: the host and the folder, unless SEARCH_HOST_NAME says."""
+    name = app.config.get("SEARCH_HOST_NAME") or f"{socket.gethostname()}:{Path(app.config['SEARCH_INDEX_DIR'])}"
+    return name[:255]
+
+
+def _floor() -> Position:
+    row = db.session.get(SearchHost, SearchHost.PRUNED)
+    return (row.txid, row.change_id) if row else START
+
+
+def applied_position(index: SearchIndex) -> tuple[Position, bool]:
+    """Where this index is in the log, and whether it is complete (False: it missed pruned rows, or it never had
+    a rebuild after the log was first pruned — `community reindex` makes it whole)."""
+    state = index.applied()
+    floor = _floor()
+    if state is None:
+        return floor, floor == START  # a new index replays the whole log, if none of it was pruned
+    position = (int(state["txid"]), int(state["id"]))
+    return position, bool(state.get("complete", True)) and position >= floor
+
+
+def _report(name: str, position: Position, force: bool) -> None:
+    """Tells the other hosts (and pruning) how far this one has got."""
+    row = db.session.get(SearchHost, name)
+    now = utcnow()
+    if row is None:
+        db.session.add(SearchHost(name=name, txid=position[0], change_id=position[1], seen_at=now))
+    elif force or (row.txid, row.change_id) != position or now - row.seen_at >= REPORT_EVERY:
+        row.txid, row.change_id, row.seen_at = position[0], position[1], now
+    db.session.commit()
 
 
 # --- the drain ---------------------------------------------------------------------------------
@@ -112,90 +196,179 @@ def _expand_cascades(session, wanted: dict[str, dict[int, str]]) -> None:
         add("board_reply", session.scalars(select(BoardReply.id).where(BoardReply.thread_id.in_(threads))))
 
 
-def drain_once(index_dir: str) -> int:
-    """Moves one batch of outbox rows into the index; returns how many rows it handled (0: empty)."""
+def _apply(index: SearchIndex, rows) -> None:
+    """One batch of log rows into the index, in one commit (a document per changed item, re-read now)."""
     from community.search.documents import document, key_of, load_items
 
-    session = db.session
-    rows = session.execute(select(SearchOutbox.id, SearchOutbox.item_kind, SearchOutbox.item_id, SearchOutbox.op,
-                                  SearchOutbox.attempts).order_by(SearchOutbox.id).limit(BATCH)).all()
-    if not rows:
-        return 0
-    row_ids = [r.id for r in rows]
-    # Mark first: if this process dies after writing the index, the retry uses update, never add.
-    session.execute(update(SearchOutbox).where(SearchOutbox.id.in_(row_ids))
-                    .values(attempts=SearchOutbox.attempts + 1))
-    session.commit()
     wanted: dict[str, dict[int, str]] = defaultdict(dict)
     for row in rows:
-        op = row.op if row.attempts == 0 or row.op == "cascade" else "update"
-        current = wanted[row.item_kind].get(row.item_id, op)
-        # Several changes to one item: cascade wins over update, update over add.
-        wanted[row.item_kind][row.item_id] = max(current, op, key=OP_RANK.__getitem__)
-    _expand_cascades(session, wanted)
-    to_add, to_update, to_remove = [], [], []
+        earlier = wanted[row.item_kind].get(row.item_id)
+        wanted[row.item_kind][row.item_id] = "cascade" if "cascade" in (earlier, row.op) else "update"
+    _expand_cascades(db.session, wanted)
+    docs, removed = [], []
     for kind, ops in wanted.items():
         items = load_items(kind, ops)
-        for item_id, op in ops.items():
+        for item_id in ops:
             doc = document(items[item_id]) if item_id in items else None
             if doc is None:
-                to_remove.append(key_of(kind, item_id))
-            elif op == "add":
-                to_add.append(doc)
+                removed.append(key_of(kind, item_id))
             else:
-                to_update.append(doc)
-    index = get_index(index_dir)
-    index.remove(to_remove)
-    index.add(to_add)
-    index.update(to_update)
-    session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(row_ids)))
-    session.commit()
-    return len(rows)
+                docs.append(doc)
+    index.replace(docs, removed)
 
 
-def drain(app: Flask, wait: bool = False) -> int:
-    """Drains the outbox until it is empty; one drainer per index folder at a time (a file lock).
+_warned_incomplete: set[str] = set()
 
-    With wait, it waits for another drainer to finish and then drains what is left (commands that
-    must leave everything searchable before they exit)."""
-    index_dir = app.config["SEARCH_INDEX_DIR"]
-    lock_path = Path(index_dir).with_name(Path(index_dir).name + ".drain.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+
+def follow(app: Flask) -> int:
+    """Applies the log rows this host has not applied, up to the horizon; returns how many it applied."""
+    index = get_index(app.config["SEARCH_INDEX_DIR"])
+    name = host_name(app)
+    position, complete = applied_position(index)
+    if not complete and name not in _warned_incomplete:
+        _warned_incomplete.add(name)
+        log.error("the search index at %s missed changes the log no longer holds: run `community reindex`",
+                  index.path)
+    limit = horizon()
     handled = 0
-    # A request context (with no request behind it) lets url_for build the documents' links.
-    with app.test_request_context("/"), open(lock_path, "w") as lock:
+    columns = (SearchChange.txid, SearchChange.id, SearchChange.item_kind, SearchChange.item_id, SearchChange.op)
+    while True:
+        rows = db.session.execute(select(*columns).where(_after(position), SearchChange.txid < limit)
+                                  .order_by(SearchChange.txid, SearchChange.id).limit(BATCH)).all()
+        if not rows:
+            break
+        _apply(index, rows)
+        position = (rows[-1].txid, rows[-1].id)
+        index.mark_applied({"txid": position[0], "id": position[1], "complete": complete})
+        handled += len(rows)
+    _report(name, position, force=handled > 0)
+    prune_if_due(app)
+    return handled
+
+
+_last_prune: dict[str, float] = {}
+
+
+def prune_if_due(app: Flask) -> int:
+    now = time.monotonic()
+    name = host_name(app)
+    if now - _last_prune.get(name, float("-inf")) < PRUNE_EVERY.total_seconds():
+        return 0
+    _last_prune[name] = now
+    return prune(timedelta(hours=app.config.get("SEARCH_HOST_TIMEOUT_HOURS", 24 * 7)))
+
+
+def prune(host_timeout: timedelta) -> int:
+    """Deletes the log rows every live host has applied (a host not heard of within host_timeout is not waited
+    for: when it comes back it finds itself behind and is told to reindex) and records how far it pruned.
+
+    A host registering meanwhile loses nothing: `rebuild` reports a position at the current horizon, which is at
+    or after every position a host has reached."""
+    now = utcnow()
+    live = db.session.execute(select(SearchHost.txid, SearchHost.change_id).where(
+        SearchHost.name != SearchHost.PRUNED, SearchHost.seen_at >= now - host_timeout)).all()
+    if not live:
+        return 0
+    low = min((row.txid, row.change_id) for row in live)
+    top = db.session.execute(select(SearchChange.txid, SearchChange.id).where(~_after(low))
+                             .order_by(SearchChange.txid.desc(), SearchChange.id.desc()).limit(1)).first()
+    if top is None:
+        return 0
+    deleted = db.session.execute(delete(SearchChange).where(~_after((top.txid, top.id))))
+    floor = db.session.get(SearchHost, SearchHost.PRUNED)
+    if floor is None:
+        floor = SearchHost(name=SearchHost.PRUNED)
+        db.session.add(floor)
+    if (floor.txid or 0, floor.change_id or 0) < (top.txid, top.id):
+        floor.txid, floor.change_id = top.txid, top.id
+    floor.seen_at = now
+    try:
+        db.session.commit()
+    except IntegrityError:  # another host recorded the first floor at the same moment; it prunes next time
+        db.session.rollback()
+        return 0
+    return deleted.rowcount or 0
+
+
+@contextlib.contextmanager
+def following_lock(app: Flask, wait: bool):
+    """One follower per index folder at a time (a file lock beside it); yields False when another process holds
+    it and wait is False."""
+    index_dir = Path(app.config["SEARCH_INDEX_DIR"])
+    lock_path = index_dir.with_name(index_dir.name + ".drain.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return 0  # another process is draining and will see these rows too
+            yield False
+            return
+        yield True
+
+
+def drain(app: Flask, wait: bool = False) -> int | None:
+    """Follows the log until this host has applied everything that has ended; one follower per index folder.
+    Returns how many changes it applied, or None when it failed (logged; the changes wait for the next try).
+
+    With wait, it waits for another follower to finish and then applies what is left (commands that must leave
+    everything searchable before they exit)."""
+    handled = 0
+    # A request context (with no request behind it) lets url_for build the documents' links.
+    with app.test_request_context("/"), following_lock(app, wait) as mine:
+        if not mine:
+            return 0  # another process of this host is following and will see these rows too
         try:
-            while True:
-                count = drain_once(index_dir)
-                handled += count
-                if count == 0:
-                    break
+            handled = follow(app)
         except SearchUnavailable as error:
-            log.warning("search index unavailable; %s outbox rows wait for the next drain: %s", handled, error)
+            log.warning("search index unavailable; changes wait for the next try: %s", error)
             db.session.rollback()
+            return None
         except Exception:
-            log.exception("indexing failed; the outbox rows stay for the next drain")
+            log.exception("indexing failed; the changes wait for the next try")
             db.session.rollback()
+            return None
         finally:
             db.session.remove()
     return handled
 
 
-def pending_count() -> int:
-    from sqlalchemy import func
+def rebuild(app: Flask, progress=None, procs: int = 1) -> int:
+    """A fresh index from the database that then follows the log without a gap: the position is taken (and
+    reported, so no host prunes past it) before the first item is read; changes that end after it are applied
+    again afterwards, which is harmless."""
+    from community.search.documents import all_documents
 
-    return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+    with app.test_request_context("/"), following_lock(app, wait=True):
+        try:
+            position = current_position()
+            _report(host_name(app), position, force=True)
+            count = get_index(app.config["SEARCH_INDEX_DIR"]).rebuild(
+                all_documents(), progress=progress, procs=procs,
+                applied={"txid": position[0], "id": position[1], "complete": True})
+            _warned_incomplete.discard(host_name(app))
+        finally:
+            db.session.remove()
+    drain(app, wait=True)
+    return count
+
+
+def lag(app: Flask) -> dict:
+    """How far this host is behind the log: rows not applied yet (counted up to 10,000), the age of the oldest,
+    and whether the index is complete."""
+    index = get_index(app.config["SEARCH_INDEX_DIR"])
+    position, complete = applied_position(index)
+    pending = select(SearchChange.id, SearchChange.created_at).where(_after(position)).limit(10_000).subquery()
+    count, oldest = db.session.execute(select(func.count(), func.min(pending.c.created_at))).one()
+    seconds = round((utcnow() - oldest).total_seconds(), 1) if oldest else 0.0
+    return {"pending_changes": count, "oldest_pending_seconds": seconds, "complete": complete}
 
 
 # --- the per-process indexing thread -----------------------------------------------------------
 
 
 class Indexer:
-    """Drains after each commit in a background thread; with SEARCH_SYNC (tests) it waits for it."""
+    """Follows the log after each commit of this process and every SEARCH_POLL_SECONDS (what other processes and
+    hosts wrote), in a background thread; with SEARCH_SYNC (tests) a commit waits for it."""
 
     def __init__(self, app: Flask):
         self.app = app
@@ -203,6 +376,8 @@ class Indexer:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.poll_seconds = float(app.config.get("SEARCH_POLL_SECONDS", 1.0))
+        self._stopping = False
 
     def wake(self) -> None:
         if self.sync:
@@ -216,29 +391,37 @@ class Indexer:
                 self._thread.start()
         self._wake.set()
 
+    def stop(self) -> None:
+        """Ends the thread after its current pass (for tests and orderly shutdown)."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
+
     def _run(self) -> None:
-        while True:
-            # Also wakes every 30 s to retry rows a failed drain left behind.
-            self._wake.wait(timeout=30)
+        failures = 0
+        while not self._stopping:
+            # After failures, wait longer (up to a minute) so a broken index or database is not hammered.
+            self._wake.wait(timeout=min(self.poll_seconds * 2**failures, 60.0))
             self._wake.clear()
-            drain(self.app)
+            if not self._stopping:
+                failures = min(failures + 1, 10) if drain(self.app) is None else 0
 
 
 def init_app(app: Flask) -> None:
-    """SEARCH_INLINE_DRAIN=False leaves draining to `community index-worker` processes."""
+    """SEARCH_INLINE_DRAIN=False leaves following the log to a `community index-worker` process per host."""
     if app.config.get("SEARCH_INLINE_DRAIN", True):
         app.extensions["search_indexer"] = Indexer(app)
 
 
 def start(app: Flask) -> None:
-    """For a serving process: drain at once what an earlier process left in the outbox, then keep the
-    thread waking every 30 seconds to retry anything a failed drain left."""
+    """For a serving process: catch up at once with what was written while it was stopped, then keep following."""
     indexer = app.extensions.get("search_indexer")
     if indexer is not None and not indexer.sync:
         indexer.wake()
 
 
 def _current_indexer() -> Indexer | None:
-    from flask import current_app, has_app_context
+    from flask import has_app_context
 
     return current_app.extensions.get("search_indexer") if has_app_context() else None

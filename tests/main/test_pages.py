@@ -79,7 +79,8 @@ def test_healthz_reports_ok(client):
     assert response.status_code == 200
     assert response.json["status"] == "ok" and response.json["failing"] == []
     assert response.json["checks"]["database"] is True
-    assert response.json["parts"]["search"] == {"ok": True}
+    assert response.json["parts"]["search"] == {"ok": True, "pending_changes": 0, "oldest_pending_seconds": 0.0,
+                                                "complete": True}
     assert response.json["parts"]["rate_limits"]["ok"] is True
 
 
