@@ -44,6 +44,7 @@ START: Position = (0, 0)
 NO_HORIZON = 2**62  # SQLite: ids are handed out in commit order, every row read is final
 REPORT_EVERY = timedelta(seconds=60)  # a host that has nothing new still says it is alive this often
 PRUNE_EVERY = timedelta(seconds=60)
+SETTLE = 2.0  # seconds a caller that must see its own commit indexed waits for older transactions to end
 
 
 def _kinds_by_class() -> dict[type, str]:
@@ -220,8 +221,12 @@ def _apply(index: SearchIndex, rows) -> None:
 _warned_incomplete: set[str] = set()
 
 
-def follow(app: Flask) -> int:
-    """Applies the log rows this host has not applied, up to the horizon; returns how many it applied."""
+def follow(app: Flask, settle: float = 0.0) -> int:
+    """Applies the log rows this host has not applied, up to the horizon; returns how many it applied.
+
+    With `settle`, rows that have committed but are still above the horizon (an older transaction, in any database
+    of the server, has not ended yet) are waited for up to that many seconds: for callers that must see their own
+    commit searchable when they return (commands, tests)."""
     index = get_index(app.config["SEARCH_INDEX_DIR"])
     name = host_name(app)
     position, complete = applied_position(index)
@@ -231,11 +236,17 @@ def follow(app: Flask) -> int:
                   index.path)
     limit = horizon()
     handled = 0
+    deadline = time.monotonic() + settle
     columns = (SearchChange.txid, SearchChange.id, SearchChange.item_kind, SearchChange.item_id, SearchChange.op)
     while True:
         rows = db.session.execute(select(*columns).where(_after(position), SearchChange.txid < limit)
                                   .order_by(SearchChange.txid, SearchChange.id).limit(BATCH)).all()
         if not rows:
+            if time.monotonic() < deadline and db.session.scalar(select(SearchChange.id).where(_after(position))
+                                                                 .limit(1)) is not None:
+                time.sleep(0.02)
+                limit = horizon()
+                continue
             break
         _apply(index, rows)
         position = (rows[-1].txid, rows[-1].id)
@@ -306,19 +317,22 @@ def following_lock(app: Flask, wait: bool):
         yield True
 
 
-def drain(app: Flask, wait: bool = False) -> int | None:
+def drain(app: Flask, wait: bool = False, settle: float = 0.0) -> int | None:
     """Follows the log until this host has applied everything that has ended; one follower per index folder.
     Returns how many changes it applied, or None when it failed (logged; the changes wait for the next try).
 
-    With wait, it waits for another follower to finish and then applies what is left (commands that must leave
-    everything searchable before they exit)."""
+    With wait, it waits for another follower to finish and then applies what is left, waiting up to SETTLE
+    seconds for commits still above the horizon (commands that must leave everything searchable before they
+    exit)."""
+    if wait:
+        settle = settle or SETTLE
     handled = 0
     # A request context (with no request behind it) lets url_for build the documents' links.
     with app.test_request_context("/"), following_lock(app, wait) as mine:
         if not mine:
             return 0  # another process of this host is following and will see these rows too
         try:
-            handled = follow(app)
+            handled = follow(app, settle)
         except SearchUnavailable as error:
             log.warning("search index unavailable; changes wait for the next try: %s", error)
             db.session.rollback()
@@ -381,7 +395,7 @@ class Indexer:
 
     def wake(self) -> None:
         if self.sync:
-            worker = threading.Thread(target=drain, args=(self.app,), daemon=True)
+            worker = threading.Thread(target=drain, args=(self.app,), kwargs={"settle": SETTLE}, daemon=True)
             worker.start()
             worker.join()
             return
