@@ -16,11 +16,12 @@ import os
 import secrets
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from importlib import metadata
 from io import BytesIO
@@ -61,12 +62,13 @@ def upload_files() -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
 
 
-def create_backup(target: Path, files: Iterable[Path], progress: Callable[[int], Any] = lambda n: None) -> Manifest:
-    """Writes the database and `files` (from upload_files) to the archive `target`; returns its manifest.
+def create_backup(target: Path, progress: Callable[[int], AbstractContextManager[Any]] | None = None) -> Manifest:
+    """Writes the database and every uploaded file to the archive `target`; returns its manifest.
 
     The archive is written under a hidden temporary name beside `target` and renamed when it is complete, so a
-    backup that fails half-way never looks like one. The database is copied first: a file uploaded meanwhile is
-    then at worst an unreferenced extra, never a missing image."""
+    backup that fails half-way never looks like one. The database is copied before the uploads folder is listed:
+    a file uploaded meanwhile is then at worst an unreferenced extra, never a missing image.
+    `progress(n)`, if given, makes a progress bar (click.progressbar) for the n uploaded files."""
     from community.extensions import db
 
     if target.exists():
@@ -79,22 +81,25 @@ def create_backup(target: Path, files: Iterable[Path], progress: Callable[[int],
     try:
         with tempfile.TemporaryDirectory(prefix=".backup-", dir=target.parent) as work, \
                 tarfile.open(partial, "w:gz") as tar:
+            revision = _alembic_revision(db.engine)
             database_copy = Path(work) / "database"
             _dump_database(database_copy)
             entries[DATABASE_MEMBERS[backend]] = _add_file(tar, database_copy, DATABASE_MEMBERS[backend])
-            progress(1)
-            for path in files:
-                name = f"{UPLOADS}/{path.relative_to(uploads).as_posix()}"
-                # A file deleted since the folder was listed is left out: the database copied before no longer
-                # needs it.
-                with contextlib.suppress(FileNotFoundError):
-                    entries[name] = _add_file(tar, path, name)
-                progress(1)
+            files = upload_files()
+            with progress(len(files)) if progress else contextlib.nullcontext() as bar:
+                for path in files:
+                    name = f"{UPLOADS}/{path.relative_to(uploads).as_posix()}"
+                    # A file deleted since the folder was listed is left out rather than failing the backup
+                    # (an image replaced while the backup runs; the copied database may still name it).
+                    with contextlib.suppress(FileNotFoundError):
+                        entries[name] = _add_file(tar, path, name)
+                    if bar is not None:
+                        bar.update(1)
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "database": {"backend": backend, "alembic_revision": _alembic_revision(db.engine)},
+                "database": {"backend": backend, "alembic_revision": revision},
                 "app_version": _app_version(),
                 "files": entries,
             }
@@ -271,19 +276,39 @@ def restore_backup(archive: Path, manifest: Manifest) -> None:
         _check_staged_database(staged_database)
         db.session.remove()
         db.engine.dispose()  # no connection of ours may hold the old database open
-        previous = staging / "previous-uploads"
-        if uploads.exists():
-            os.replace(uploads, previous)
+        _swap_uploads_and_replace_database(staging, uploads, staged_database)
+    except _OldUploadsLeftInStaging:
+        raise  # the staging folder now holds the only copy of the old uploads: leave it for the admin
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+class _OldUploadsLeftInStaging(BackupError):
+    pass
+
+
+def _swap_uploads_and_replace_database(staging: Path, uploads: Path, staged_database: Path) -> None:
+    """Renames the live uploads folder into `staging` and the restored one into its place, then replaces the
+    database; if either step fails, the live folder is renamed back before the error goes on."""
+    previous = staging / "previous-uploads"
+    if uploads.exists():
+        os.replace(uploads, previous)
+    try:
         os.replace(staging / UPLOADS, uploads)
+        _replace_database(staged_database)
+    except BaseException:
         try:
-            _replace_database(staged_database)
-        except BaseException:
-            os.replace(uploads, staging / UPLOADS)
+            if uploads.exists() and not (staging / UPLOADS).exists():
+                os.replace(uploads, staging / UPLOADS)
             if previous.exists():
                 os.replace(previous, uploads)
-            raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        except OSError as error:
+            raise _OldUploadsLeftInStaging(f"復元できず、元のアップロードも戻せませんでした。"
+                                           f"元のファイルは {previous} にあります: {error}") from error
+        raise
 
 
 def _unpack(archive: Path, manifest: Manifest, staging: Path) -> None:
@@ -390,7 +415,9 @@ def _pg_tool(tool: str, args: list[str], connect: bool = True) -> None:
         if url.username:
             command += ["--username", url.username]
     try:
-        subprocess.run(command + args, check=True, env=env, capture_output=True, text=True)  # noqa: S603 - fixed argv
+        # A list argv without a shell: the program is pg_dump/pg_restore found above, the arguments our own options,
+        # the configured database's address and a path we made.
+        subprocess.run(command + args, check=True, env=env, capture_output=True, text=True)  # noqa: S603  # nosec B603
     except subprocess.CalledProcessError as error:
         raise BackupError(f"{tool} が失敗しました: {error.stderr.strip()}") from error
 

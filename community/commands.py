@@ -146,13 +146,11 @@ def backup(target: Path | None):
     """Write the database and every uploaded file to one archive, TARGET or instance/backups/community-….tar.gz.
 
     The archive's manifest.json lists each file's size and SHA-256, so `community restore` can check it."""
-    from community.backup import BackupError, create_backup, default_target, upload_files
+    from community.backup import BackupError, create_backup, default_target
 
     target = target or default_target()
-    files = upload_files()
     try:
-        with click.progressbar(length=len(files) + 1, label="バックアップ中") as bar:
-            manifest = create_backup(target, files, progress=bar.update)
+        manifest = create_backup(target, progress=lambda n: click.progressbar(length=n, label="アップロードを保存中"))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"バックアップしました: {target}（データベースとアップロード {len(manifest['files']) - 1} 件）")
