@@ -182,8 +182,8 @@ def verify_backup(archive: Path) -> Manifest:
         raise BackupError(f"バックアップを読めません（壊れているか、バックアップではありません）: {error}") from error
     manifest = _parse_manifest(manifest_data)
     listed: dict[str, dict[str, Any]] = manifest["files"]
-    for name in sorted(found.keys() - listed.keys()):
-        raise BackupError(f"目録（{MANIFEST}）にない項目があります: {name}")
+    if unlisted := sorted(found.keys() - listed.keys()):
+        raise BackupError(f"目録（{MANIFEST}）にない項目があります: {unlisted[0]}")
     for name, expected in sorted(listed.items()):
         if name not in found:
             raise BackupError(f"目録にあるファイルがありません: {name}")
