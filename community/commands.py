@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-import sqlite3
-import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -147,62 +143,42 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup(target: Path | None):
-    """Copy the database to TARGET (SQLite online backup, or pg_dump for PostgreSQL)."""
-    from community.extensions import db
+    """Write the database and every uploaded file to one archive, TARGET or instance/backups/community-….tar.gz.
 
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    url = db.engine.url
-    if url.get_backend_name() == "sqlite":
-        target = target or Path(current_app.instance_path) / "backups" / f"community-{stamp}.sqlite"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(url.database)
-        dest = sqlite3.connect(target)
-        with dest:
-            source.backup(dest)  # consistent while the site keeps running
-        source.close()
-        dest.close()
-    else:
-        target = target or Path(current_app.instance_path) / "backups" / f"community-{stamp}.dump"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _pg_tool("pg_dump", ["--format=custom", f"--file={target}"], url)
-    click.echo(f"バックアップしました: {target}")
+    The archive's manifest.json lists each file's size and SHA-256, so `community restore` can check it."""
+    from community.backup import BackupError, create_backup, default_target
+
+    target = target or default_target()
+    try:
+        manifest = create_backup(target, progress=lambda n: click.progressbar(length=n, label="アップロードを保存中"))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"バックアップしました: {target}（データベースとアップロード {len(manifest['files']) - 1} 件）")
 
 
 @click.command("restore")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
 @with_appcontext
-def restore(source: Path, yes: bool):
-    """Replace the database with a backup made by `community backup`."""
-    from community.extensions import db
+def restore(context: click.Context, archive: Path, yes: bool):
+    """Replace the database and the uploads with an archive made by `community backup`, then rebuild the index.
 
+    The whole archive is checked first (manifest, sizes, checksums, names, database backend): a damaged or
+    foreign archive is refused and nothing is changed."""
+    from community.backup import BackupError, restore_backup, verify_backup
+    from community.search.cli import reindex_command
+
+    try:
+        manifest = verify_backup(archive)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"バックアップを確認しました: {manifest['created_at']} 作成、ファイル {len(manifest['files'])} 件")
     if not yes:
-        click.confirm("現在のデータベースを置き換えます。よろしいですか？", abort=True)
-    url = db.engine.url
-    db.session.remove()
-    db.engine.dispose()
-    if url.get_backend_name() == "sqlite":
-        with sqlite3.connect(source) as check:
-            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise click.ClickException("バックアップファイルが壊れています。")
-        src = sqlite3.connect(source)
-        dest = sqlite3.connect(url.database)
-        with dest:
-            src.backup(dest)
-        src.close()
-        dest.close()
-    else:
-        _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", str(source)], url)
-    click.echo(f"復元しました: {source}")
-
-
-def _pg_tool(tool: str, args: list[str], url) -> None:
-    if shutil.which(tool) is None:
-        raise click.ClickException(f"{tool} が見つかりません（PostgreSQL のクライアントを入れてください）。")
-    env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = url.password
-    command = [tool, "--dbname", url.database, "--host", url.host or "localhost", "--port", str(url.port or 5432)]
-    if url.username:
-        command += ["--username", url.username]
-    subprocess.run(command + args, check=True, env=env)
+        click.confirm("現在のデータベースとアップロード画像を置き換えます。よろしいですか？", abort=True)
+    try:
+        restore_backup(archive, manifest)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"復元しました: {archive}")
+    context.invoke(reindex_command)

@@ -81,7 +81,7 @@ def test_backup_and_restore_round_trip(app, runner, tmp_path, make_user):
     from community.accounts.models import User
 
     make_user(email="before@example.jp")
-    target = tmp_path / "backup.sqlite"
+    target = tmp_path / "backup.tar.gz"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
     assert target.stat().st_size > 0
@@ -96,7 +96,7 @@ def test_restore_refuses_a_damaged_file(app, runner, tmp_path, make_user):
     from community.accounts.models import User
 
     make_user()
-    bad = tmp_path / "broken.sqlite"
+    bad = tmp_path / "broken.tar.gz"
     bad.write_bytes(b"this is not a database" * 100)
     result = runner.invoke(args=["restore", str(bad), "--yes"])
     assert result.exit_code != 0
