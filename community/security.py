@@ -1,5 +1,5 @@
-"""Security headers, the request class that keeps control characters out, the session user loader and the one
-safe_next_url."""
+"""Security headers, the request class that keeps control characters (and lone surrogates) out, the session user
+loader and the one safe_next_url."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 # C0 controls and DEL, except tab, line feed and carriage return: never typed, and NUL cannot be stored by PostgreSQL.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates too: they are not text (no encoding can write them), and a database driver, the search analyser or
+# a template that meets one raises.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def without_control_characters(text: str) -> str:
