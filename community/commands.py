@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 
 from community.db import refresh_statistics
 
+LIMIT_REQUEST_LINE = 8190  # gunicorn's maximum
 
 def register_commands(app) -> None:
     from community.mail.cli import COMMANDS as MAIL_COMMANDS
@@ -74,8 +75,10 @@ def serve(port: int, host: str, workers: int, demo: bool):
     db.engine.dispose()  # workers must not share the parent's connections
     env = dict(os.environ, COMMUNITY_INSTANCE=current_app.instance_path)
     click.echo(f"さがみはら地域ポータル: http://{host}:{port}/")
+    # gunicorn's longest request line (its default is 4094): a long but valid URL — a search of 200 Japanese
+    # characters is 1,800 bytes percent-encoded, more with filters — is answered, not refused with 414.
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-                "--access-logfile", "-", "community.wsgi:app"]
+                "--limit-request-line", str(LIMIT_REQUEST_LINE), "--access-logfile", "-", "community.wsgi:app"]
     os.execvpe(gunicorn[0], gunicorn, env)  # noqa: S606 - replaces this process with gunicorn
 
 

@@ -1,13 +1,14 @@
-"""Form pieces every domain's forms use: an optional numeric choice, a web address field, slug rules."""
+"""Form pieces every domain's forms use: an optional numeric choice, a web address field, slug rules, required text."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, StopValidation
 
 from community.args import whole_number
+from community.text import plain_text
 
 
 def optional_int(value):
@@ -23,6 +24,19 @@ def optional_int(value):
 def at_most(length: int) -> Length:
     """The usual length limit, with its message naming the number."""
     return Length(max=length, message=_l("%(n)d文字以内にしてください。", n=length))
+
+
+class TextRequired(DataRequired):
+    """A required plain-text field (a title, a name): empty is refused with the field's own message, and so is
+    text that is empty once its tags are stripped (``<img src=x>``), which the services would store as ""."""
+
+    markup_only = _l("HTMLのタグを除くと何も残りません。文字を入力してください。")
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if not plain_text(field.data).strip():
+            field.errors[:] = []
+            raise StopValidation(self.markup_only)
 
 
 def web_address_field(label, max_length: int = 500, require_tld: bool = False) -> StringField:

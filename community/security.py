@@ -1,12 +1,12 @@
-"""Security headers, the request class that keeps control characters out, the session user loader and the one
-safe_next_url."""
+"""Security headers, the request class that keeps control characters (and lone surrogates) out, the session user
+loader and the one safe_next_url."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, request, url_for
+from flask import Flask, Request, g, request, url_for
 from werkzeug.datastructures import ImmutableMultiDict
 
 from community.extensions import login_manager
@@ -28,11 +28,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 # C0 controls and DEL, except tab, line feed and carriage return: never typed, and NUL cannot be stored by PostgreSQL.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates too: they are not text (no encoding can write them), and a database driver, the search analyser or
+# a template that meets one raises.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def without_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
+
+
+# Pages that hold something of one browser's session for a visitor too: the sign-in forms' CSRF token, a reset token.
+SESSION_PAGES = frozenset({"accounts.login", "accounts.register", "accounts.request_password_reset",
+                           "accounts.reset_password"})
+PERSONAL = "private, no-store"
 
 
 class _Parameters(ImmutableMultiDict):
@@ -71,13 +79,25 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
+    @app.after_request
+    def personal_responses_are_not_stored(response):
+        """Whatever is rendered for a signed-in member (their name in the header, their pages, their drafts) is
+        theirs: neither a shared cache nor the browser's disk keeps it. The sign-in pages are kept for visitors
+        too. A response that set its own Cache-Control (feeds, signage, uploaded images) keeps it, and one that
+        never asked who is signed in (static files) is nobody's."""
+        if "Cache-Control" not in response.headers and (g.get("signed_in") or request.endpoint in SESSION_PAGES):
+            response.headers["Cache-Control"] = PERSONAL
+        return response
+
 
 @login_manager.user_loader
 def load_user(session_id: str):
     """The user of an open session (see accounts.sessions): an ended session loads nobody."""
     from community.accounts.sessions import session_user
 
-    return session_user(session_id)
+    user = session_user(session_id)
+    g.signed_in = user is not None  # the response is this member's (personal_responses_are_not_stored)
+    return user
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "main.home") -> str:

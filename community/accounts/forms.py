@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from community.forms import optional_int
+from community.forms import TextRequired, optional_int
 
 PASSWORD_MIN = 10
 
@@ -37,7 +37,7 @@ def _display_name_field():
     return StringField(
         _l("表示名"),
         validators=[
-            DataRequired(_l("表示名を入力してください。")),
+            TextRequired(_l("表示名を入力してください。")),
             Length(max=50, message=_l("表示名は50文字以内にしてください。")),
         ],
         description=_l("ほかの人に表示される名前です（50文字以内）。"),

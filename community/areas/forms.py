@@ -3,10 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from community.areas.services import area_tree, ordered_categories
-from community.forms import SLUG_VALIDATORS, at_most
+from community.forms import SLUG_VALIDATORS, TextRequired, at_most
 
 
 def area_choices(blank_label: str | None = None) -> list[SelectChoice]:
@@ -28,7 +28,7 @@ def category_choices(blank_label: str | None = None) -> list[SelectChoice]:
 
 class AreaForm(FlaskForm):
     name = StringField(_l("地域名"), validators=[
-        DataRequired(_l("地域名を入力してください。")), at_most(60)])
+        TextRequired(_l("地域名を入力してください。")), at_most(60)])
     slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS, render_kw={"autocomplete": "off"})
     name_kana = StringField(_l("よみがな"), validators=[at_most(120)])
     name_en = StringField(_l("英語名"), validators=[at_most(120)])
@@ -40,7 +40,7 @@ class AreaForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     name = StringField(_l("分野名"), validators=[
-        DataRequired(_l("分野名を入力してください。")), at_most(60)])
+        TextRequired(_l("分野名を入力してください。")), at_most(60)])
     slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS, render_kw={"autocomplete": "off"})
     name_en = StringField(_l("英語名"), validators=[at_most(120)])
     description = TextAreaField(_l("説明"), validators=[at_most(5000)])

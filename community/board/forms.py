@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from community.areas.forms import area_choices
 from community.board.models import EXPIRING_KINDS, BoardKind
+from community.forms import TextRequired
 
 KIND_LABELS = {
     BoardKind.NOTICE: _l("お知らせ"),
@@ -27,7 +28,7 @@ BODY_MAX = 5000
 
 def _title_field():
     return StringField(_l("件名"), validators=[
-        DataRequired(_l("件名を入力してください。")),
+        TextRequired(_l("件名を入力してください。")),
         Length(max=TITLE_MAX, message=_l("件名は%(max)d文字以内にしてください。", max=TITLE_MAX))])
 
 

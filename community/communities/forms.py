@@ -21,14 +21,14 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from community.areas.forms import area_choices, category_choices
 from community.communities.models import RsvpAnswer
-from community.forms import at_most, optional_int
+from community.forms import TextRequired, at_most, optional_int
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class CommunityForm(FlaskForm):
     name = StringField(_l("コミュニティ名"), validators=[
-        DataRequired(_l("コミュニティ名を入力してください。")),
+        TextRequired(_l("コミュニティ名を入力してください。")),
         at_most(100)])
     slug = StringField(
         _l("URL用の名前"),
@@ -66,7 +66,7 @@ class JoinRequestForm(FlaskForm):
 
 class TopicForm(FlaskForm):
     title = StringField(_l("タイトル"), validators=[
-        DataRequired(_l("タイトルを入力してください。")), at_most(200)])
+        TextRequired(_l("タイトルを入力してください。")), at_most(200)])
     body = TextAreaField(_l("本文"), validators=[
         DataRequired(_l("本文を入力してください。")), at_most(20000)],
         description=_l("Markdownで書けます（**太字**、- 箇条書き、[リンク](https://…)）。"))
@@ -82,13 +82,13 @@ class MeetupForm(FlaskForm):
     """A meetup: one date, entered in Japan time."""
 
     title = StringField(_l("集まりの名前"), validators=[
-        DataRequired(_l("集まりの名前を入力してください。")),
+        TextRequired(_l("集まりの名前を入力してください。")),
         at_most(200)])
     start_date = DateField(_l("日付"), validators=[DataRequired(_l("日付を入力してください（例: 2026-04-01）。"))])
     start_time = TimeField(_l("開始時刻"), validators=[DataRequired(_l("開始時刻を入力してください（例: 10:00）。"))])
     end_time = TimeField(_l("終了時刻"), validators=[Optional()], description=_l("空のままなら2時間とします。"))
     venue_name = StringField(_l("場所"), validators=[
-        DataRequired(_l("場所を入力してください。")), at_most(200)])
+        TextRequired(_l("場所を入力してください。")), at_most(200)])
     address = StringField(_l("住所"), validators=[at_most(300)])
     area_id = SelectField(_l("地域"), coerce=int, validators=[DataRequired(_l("地域を選んでください。"))])
     capacity = IntegerField(

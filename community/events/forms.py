@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.content.forms import ContentForm
-from community.forms import at_most, web_address_field
+from community.forms import TextRequired, at_most, web_address_field
 from community.timeutil import local_to_utc
 
 REPEAT_CHOICES = [SelectChoice("", _l("繰り返さない")), SelectChoice("WEEKLY", _l("毎週")),
@@ -26,7 +26,7 @@ REPEAT_CHOICES = [SelectChoice("", _l("繰り返さない")), SelectChoice("WEEK
 
 
 class EventForm(ContentForm):
-    title = StringField(_l("イベント名"), validators=[DataRequired(_l("イベント名を入力してください。")),
+    title = StringField(_l("イベント名"), validators=[TextRequired(_l("イベント名を入力してください。")),
                                                   at_most(200)])
     start_date = DateField(_l("開始日"), validators=[DataRequired(_l("開始日を入力してください。"))])
     start_time = TimeField(_l("開始時刻"), validators=[Optional()])

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from feedgen.feed import FeedGenerator
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
@@ -24,7 +25,9 @@ def atom_feed(title: str, self_url: str, page_url: str, entries: list[dict]) -> 
     for data in reversed(entries):  # feedgen prepends; keep the listing order
         entry = feed.add_entry()
         entry.id(data["link"])
-        entry.title(data["title"])
+        # Atom requires a title, and feedgen refuses to write an entry without one: a row stored before titles
+        # were checked (an old import, "<img src=x>" stripped to "") must not take the whole feed down.
+        entry.title(data["title"].strip() or _("（無題）"))
         entry.link(href=data["link"])
         entry.updated(data["updated"])
         if data.get("summary"):

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
-from community.forms import at_most, web_address_field
+from community.forms import TextRequired, at_most, web_address_field
 from community.groups.models import GroupKind
 
 KIND_LABELS = {
@@ -21,7 +21,7 @@ KIND_LABELS = {
 
 class GroupForm(FlaskForm):
     name = StringField(_l("団体名"), validators=[
-        DataRequired(_l("団体名を入力してください。")), at_most(100)],
+        TextRequired(_l("団体名を入力してください。")), at_most(100)],
         render_kw={"autocomplete": "organization"})
     slug = StringField(
         _l("URL用の名前"),

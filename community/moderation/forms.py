@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
-from community.forms import SLUG_VALIDATORS, ButtonForm, at_most  # noqa: F401 - ButtonForm: the moderation pages' too
+from community.forms import SLUG_VALIDATORS, ButtonForm, TextRequired, at_most  # noqa: F401 - ButtonForm: the moderation pages' too
 from community.moderation.models import ReportReason
 
 REASON_LABELS = {
@@ -107,7 +107,7 @@ class ActionForm(FlaskForm):
 
 class ReasonActionForm(ActionForm):
     reason = TextAreaField(_l("理由（投稿者に伝えます）"), validators=[
-        DataRequired(_l("理由を入力してください。")), at_most(500)])
+        TextRequired(_l("理由を入力してください。")), at_most(500)])
 
 
 class VerifyGroupForm(FlaskForm):
@@ -117,7 +117,7 @@ class VerifyGroupForm(FlaskForm):
 
 class SuspendForm(FlaskForm):
     reason = TextAreaField(_l("停止の理由（監査記録に残ります）"), validators=[
-        DataRequired(_l("理由を入力してください。")), at_most(500)])
+        TextRequired(_l("理由を入力してください。")), at_most(500)])
     hide_content = BooleanField(_l("この会員の投稿（トピック・返信・伝言板）とプロフィールもまとめて非表示にする"))
 
 
@@ -140,7 +140,7 @@ class FeatureForm(FlaskForm):
 
 class CollectionForm(FlaskForm):
     title = StringField(_l("特集のタイトル"), validators=[
-        DataRequired(_l("タイトルを入力してください。")), at_most(200)])
+        TextRequired(_l("タイトルを入力してください。")), at_most(200)])
     slug = StringField(_l("URL用の名前"), validators=SLUG_VALIDATORS,
                        description=_l("特集のURLになります（例: /features/kosodate-spring）。"))
     intro = TextAreaField(_l("紹介文"), validators=[at_most(10000)],

@@ -6,14 +6,15 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from community.content.forms import ContentForm
+from community.forms import TextRequired
 from community.timeutil import local_to_utc, to_local
 
 
 class NoticeForm(ContentForm):
-    title = StringField(_l("タイトル"), validators=[DataRequired(_l("タイトルを入力してください。")), Length(max=200)])
+    title = StringField(_l("タイトル"), validators=[TextRequired(_l("タイトルを入力してください。")), Length(max=200)])
     publish_from = DateField(_l("掲載開始日"), validators=[Optional()],
                              description=_l("空なら公開してすぐ掲載します。"))
     publish_until = DateField(_l("掲載終了日"), validators=[Optional()],

@@ -20,6 +20,7 @@ from community.opendata import values as v
 from community.opendata.errors import EncodingError
 from community.opendata.layouts import EVENT, EVENT_GENRE_COLUMN, FACILITY, Layout, detect_layout
 from community.opendata.records import EventRecord, FacilityRecord, ImportResult, RowError
+from community.text import plain_text
 
 _MIDNIGHT = time(0, 0)
 # Split address columns of the current layouts, joined when 所在地_連結表記 is blank.
@@ -96,9 +97,16 @@ class _Row:
 
     def required(self, field: str) -> str:
         value = self.text(field)
-        if not value:
-            self.problems.append(f"{self.column(field) or field}が空です")
+        self.require(value, self.column(field) or field)
         return value
+
+    def require(self, value: str, label: str) -> None:
+        """A required text is refused when empty, and when it is nothing but markup: the import stores
+        plain text, and "<img src=x>" would be stored as an empty title (as the forms' TextRequired refuses)."""
+        if not value:
+            self.problems.append(f"{label}が空です")
+        elif not plain_text(value).strip():
+            self.problems.append(f"{label}がタグだけで、文字がありません")
 
     def coordinates(self) -> tuple[float | None, float | None]:
         try:
@@ -316,8 +324,7 @@ def _category_hint(row: _Row, keywords: list[str]) -> str:
 def _build_facility(row: _Row) -> FacilityRecord | None:
     name = row.required("name")
     address = row.text("address") or "".join(row.cells.get(part, "") for part in _ADDRESS_PARTS)
-    if not address:
-        row.problems.append(f"{row.column('address')}が空です")
+    row.require(address, row.column("address"))
     source_id, code = row.identifiers()
     if v.looks_mangled(row.text("corporate_number")):
         row.notes.append(f"法人番号「{row.text('corporate_number')}」は表計算ソフトで指数表記に変わった値のようです")

@@ -111,10 +111,15 @@ _TEXT_FIELDS = ("title", "name", "name_kana", "time_note", "venue_name", "addres
                 "contact", "organizer", "opening_hours", "phone", "barrier_free")
 
 
+# The columns' lengths, cut after the markup is stripped: cut first, "<span>…" could leave a title of nothing.
+_TEXT_LIMITS = {"title": 200, "name": 200, "name_kana": 200, "time_note": 300, "venue_name": 200, "address": 300,
+                "fee": 300, "contact": 300, "organizer": 200, "opening_hours": 300, "phone": 40}
+
+
 def _as_plain_text(data: dict) -> dict:
     for key in _TEXT_FIELDS:
         if isinstance(data.get(key), str):
-            data[key] = plain_text(data[key]).strip()
+            data[key] = plain_text(data[key]).strip()[:_TEXT_LIMITS.get(key)]
     return data
 
 
@@ -134,12 +139,12 @@ def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatc
     area = areas.match_record(record, record.area_hint, record.address, record.venue_name)
     category = categories.match(record.category_hint, " ".join(record.keywords), record.title)
     return _as_plain_text({
-        "title": record.title[:200], "body": body, "starts_at": starts, "ends_at": ends, "all_day": all_day,
-        "time_note": record.time_note[:300], "rrule": "", "venue_name": record.venue_name[:200],
-        "address": " ".join(p for p in (record.address, record.building) if p)[:300],
-        "latitude": record.latitude, "longitude": record.longitude, "fee": fee[:300], "fee_amount": record.fee_amount,
+        "title": record.title, "body": body, "starts_at": starts, "ends_at": ends, "all_day": all_day,
+        "time_note": record.time_note, "rrule": "", "venue_name": record.venue_name,
+        "address": " ".join(p for p in (record.address, record.building) if p),
+        "latitude": record.latitude, "longitude": record.longitude, "fee": fee, "fee_amount": record.fee_amount,
         "capacity": record.capacity, "how_to_apply": record.how_to_apply, "apply_deadline": record.apply_deadline,
-        "contact": contact[:300], "organizer": record.organizer[:200], "url": record.url[:500],
+        "contact": contact, "organizer": record.organizer, "url": record.url[:500],
         "area_id": area.id, "category_id": category.id if category else None,
     })
 
@@ -208,10 +213,10 @@ def facility_data(record: FacilityRecord, areas: AreaMatcher, categories: Catego
     body = "\n\n".join(p for p in (record.description, record.note) if p)
     category = categories.match(record.name, record.description)
     return _as_plain_text({
-        "name": record.name[:200], "name_kana": record.name_kana[:200], "kind": ShopKind.FACILITY,
-        "address": " ".join(p for p in (record.address, record.building) if p)[:300],
-        "latitude": record.latitude, "longitude": record.longitude, "opening_hours": hours[:300],
-        "phone": record.phone[:40], "website": record.url[:500], "barrier_free": "\n".join(record.barrier_free),
+        "name": record.name, "name_kana": record.name_kana, "kind": ShopKind.FACILITY,
+        "address": " ".join(p for p in (record.address, record.building) if p),
+        "latitude": record.latitude, "longitude": record.longitude, "opening_hours": hours,
+        "phone": record.phone, "website": record.url[:500], "barrier_free": "\n".join(record.barrier_free),
         "tags": [], "last_confirmed": to_local(utcnow()).date(), "area_id": area.id,
         "category_id": category.id if category else None, "body": body,
     })

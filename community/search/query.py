@@ -8,6 +8,7 @@ spaces (full-width ones too) must all match.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from whoosh import query as wq
 from .analysis import bigrams, is_hiragana_word, normalize, to_katakana, words
 from .schema import to_naive_utc
 
+# What a user may type (the search inputs' maxlength); /search looks for the beginning of a longer query.
+MAX_QUERY = 200
 # A word longer than this is cut: phrase queries over hundreds of bigrams only cost time.
 MAX_WORD_CHARS = 64
 MAX_WORDS = 10
@@ -60,9 +63,13 @@ def _word_query(word: str, parsed: ParsedQuery) -> wq.Query:
     return wq.Or(clauses)
 
 
+# Lone surrogates cannot be encoded, so the analyser (Sudachi) would raise on them; they are never words.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def parse(text: str | None) -> ParsedQuery | None:
     """Build the query for what the user typed; None when there is nothing to look for."""
-    found = normalize(text or "").split()
+    found = normalize(_SURROGATES.sub(" ", text or "")).split()
     found = [w[:MAX_WORD_CHARS] for w in dict.fromkeys(found)][:MAX_WORDS]
     if not found:
         return None

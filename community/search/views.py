@@ -15,11 +15,11 @@ from community.extensions import db
 from community.pagination import requested_page
 from community.search import SearchUnavailable, get_index
 from community.search.documents import INDEXED_KINDS
+from community.search.query import MAX_QUERY
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
-MAX_QUERY = 200
 KIND_LABELS = {
     "event": _l("イベント"), "shop": _l("お店・施設"), "notice": _l("お知らせ"), "community": _l("コミュニティ"),
     "topic": _l("コミュニティのトピック"), "reply": _l("コミュニティの返信"), "board": _l("伝言板"),
@@ -36,7 +36,9 @@ def _date(value: str | None) -> date | None:
 
 @bp.route("/search")
 def results():
-    q = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    typed = (request.args.get("q") or "").strip()
+    # A longer query (a pasted paragraph, a hand-made URL) is searched by its beginning, and the page says so.
+    q = typed[:MAX_QUERY].strip()
     kind = request.args.get("kind") if request.args.get("kind") in INDEXED_KINDS else None
     area = area_by_slug(request.args.get("area"))
     category = category_by_slug(request.args.get("category"))
@@ -45,7 +47,8 @@ def results():
     date_from, date_to = _date(request.args.get("from")), _date(request.args.get("to"))
     context = {"q": q, "kind": kind, "area": area, "category": category, "sort": sort, "date_from": date_from,
                "date_to": date_to, "areas": area_tree(), "categories": ordered_categories(),
-               "kind_labels": KIND_LABELS, "result": None, "unavailable": False, "fallback": []}
+               "kind_labels": KIND_LABELS, "result": None, "unavailable": False, "fallback": [],
+               "cut": len(typed) > MAX_QUERY}
     if q:
         try:
             result = get_index(current_app.config["SEARCH_INDEX_DIR"]).query(

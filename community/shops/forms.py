@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.content.forms import ContentForm
-from community.forms import web_address_field
+from community.forms import TextRequired, web_address_field
 from community.shops.models import ShopKind
 from community.shops.services import TAG_CHOICES
 
@@ -22,11 +22,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ShopForm(ContentForm):
-    name = StringField(_l("名称"), validators=[DataRequired(_l("名称を入力してください。")), Length(max=200)],
+    name = StringField(_l("名称"), validators=[TextRequired(_l("名称を入力してください。")), Length(max=200)],
                        render_kw={"autocomplete": "organization"})
     name_kana = StringField(_l("名称（よみがな）"), validators=[Length(max=200)])
     kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
-    address = StringField(_l("住所"), validators=[DataRequired(_l("住所を入力してください。")), Length(max=300)],
+    address = StringField(_l("住所"), validators=[TextRequired(_l("住所を入力してください。")), Length(max=300)],
                           render_kw={"autocomplete": "street-address"})
     latitude = DecimalField(_l("緯度"), places=None, validators=[Optional(), NumberRange(
         min=-90, max=90, message=_l("緯度は-90〜90の数で入力してください。"))])

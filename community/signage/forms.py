@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired
 
-from community.forms import at_most, optional_int
+from community.forms import TextRequired, at_most, optional_int
 from community.timeutil import local_to_utc, now_utc
 
 MAX_DAYS = 31
@@ -17,7 +17,7 @@ MAX_DAYS = 31
 
 class UrgentNoticeForm(FlaskForm):
     title = StringField(_l("見出し"), validators=[
-        DataRequired(_l("見出しを入力してください。")), at_most(200)],
+        TextRequired(_l("見出しを入力してください。")), at_most(200)],
         description=_l("例: 大雨による避難指示（○○地区）"))
     body = TextAreaField(_l("本文"), validators=[at_most(2000)],
                          description=_l("どこで何が起きているか、どうしてほしいかを短く書いてください。"))

@@ -81,7 +81,7 @@ def test_expiry_defaults_to_fourteen_days_and_is_ignored_for_other_kinds(client,
 @pytest.mark.parametrize("overrides,message", [
     ({"title": ""}, "件名を入力してください。"),
     ({"title": "   "}, "件名を入力してください。"),
-    ({"title": "<b></b>"}, "件名を入力してください。"),
+    ({"title": "<b></b>"}, "HTMLのタグを除くと何も残りません。文字を入力してください。"),
     ({"title": "あ" * 101}, "件名は100文字以内にしてください。"),
     ({"body": ""}, "本文を入力してください。"),
     ({"body": "い" * 5001}, "本文は5000文字以内にしてください。"),

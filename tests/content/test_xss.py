@@ -173,40 +173,42 @@ def _ids(app):
         return str(area_by_slug("hashimoto").id), str(category_by_slug("events").id)
 
 
+def item_posts(form: dict, field, url) -> dict:
+    """{kind: (path, data)}: a complete new event, shop and notice form, every text field filled by field(marker)
+    and every web address by url(marker). ``form`` is as for publish_with_payload."""
+    day, group = form["day"], form["group"]
+    common = {"csrf_token": form["token"], "area_id": form["area_id"], "category_id": form["category_id"],
+              "action": "publish"}
+    return {
+        "event": (f"/events/new?group={group}", {
+            **common, "title": field("題名E"), "start_date": day.isoformat(), "start_time": "10:00", "end_date": "",
+            "end_time": "12:00", "venue_name": field("会場E"), "address": field("住所E"), "fee": field("参加費E"),
+            "capacity": "20", "how_to_apply": field("申込E"), "contact": field("連絡E"), "url": url("urlE"),
+            "body": field("本文E"), "image_alt": field("代替E"), "image": (_png(), "e.png"),
+            "repeat": "", "repeat_until": ""}),
+        "shop": (f"/shops/new?group={group}", {
+            **common, "name": field("店名S"), "name_kana": field("かなS"), "kind": "shop", "address": field("住所S"),
+            "latitude": "", "longitude": "", "opening_hours": field("営業S"), "holidays": field("休みS"),
+            "phone": "042-000-0000", "website": url("webS"), "barrier_free": field("段差S"), "tags": ["子連れOK"],
+            "last_confirmed": "", "body": field("本文S"), "image_alt": field("代替S"), "image": (_png(), "s.png")}),
+        "notice": (f"/notices/new?group={group}", {
+            **common, "title": field("題名N"), "body": field("本文N"), "publish_from": "", "publish_until": "",
+            "image_alt": field("代替N"), "image": (_png(), "n.png")}),
+    }
+
+
 def publish_with_payload(client, form: dict, payload: str) -> dict:
     """One event, one shop and one notice with the payload (after a visible marker) in every text field.
 
     ``form`` holds what every post shares: the CSRF token, the group, area and category ids and the day.
     """
-    day, group = form["day"], form["group"]
-    common = {"csrf_token": form["token"], "area_id": form["area_id"], "category_id": form["category_id"],
-              "action": "publish"}
-
-    def field(marker):
-        return f"{marker}{payload}"
-
-    def url(marker):
-        return f"https://example.jp/{marker}?q={payload}"
-
-    event = client.post(f"/events/new?group={group}", data={
-        **common, "title": field("題名E"), "start_date": day.isoformat(), "start_time": "10:00", "end_date": "",
-        "end_time": "12:00", "venue_name": field("会場E"), "address": field("住所E"), "fee": field("参加費E"),
-        "capacity": "20", "how_to_apply": field("申込E"), "contact": field("連絡E"), "url": url("urlE"),
-        "body": field("本文E") + "\n\n" + payload, "image_alt": field("代替E"), "image": (_png(), "e.png"),
-        "repeat": "", "repeat_until": ""})
-    shop = client.post(f"/shops/new?group={group}", data={
-        **common, "name": field("店名S"), "name_kana": field("かなS"), "kind": "shop", "address": field("住所S"),
-        "latitude": "", "longitude": "", "opening_hours": field("営業S"), "holidays": field("休みS"),
-        "phone": "042-000-0000", "website": url("webS"), "barrier_free": field("段差S"), "tags": ["子連れOK"],
-        "last_confirmed": "", "body": field("本文S"), "image_alt": field("代替S"), "image": (_png(), "s.png")})
-    notice = client.post(f"/notices/new?group={group}", data={
-        **common, "title": field("題名N"), "body": field("本文N"), "publish_from": "", "publish_until": "",
-        "image_alt": field("代替N"), "image": (_png(), "n.png")})
-    for kind, response in (("event", event), ("shop", shop), ("notice", notice)):
+    posts = item_posts(form, lambda marker: f"{marker}{payload}", lambda marker: f"https://example.jp/{marker}?q={payload}")
+    posts["event"][1]["body"] += "\n\n" + payload
+    responses = {kind: client.post(path, data=data) for kind, (path, data) in posts.items()}
+    for kind, response in responses.items():
         assert response.status_code == 302, (kind, response.get_data(as_text=True)[-3000:])
-    return {"event": int(event.headers["Location"].rsplit("/", 1)[1]),
-            "shop": int(shop.headers["Location"].rsplit("/", 1)[1]),
-            "notice": int(notice.headers["Location"].rsplit("/", 1)[1]), "day": day}
+    ids = {kind: int(response.headers["Location"].rsplit("/", 1)[1]) for kind, response in responses.items()}
+    return {**ids, "day": form["day"]}
 
 
 def all_problems(client, published: list[dict], group_slug: str, seen: dict) -> dict:
@@ -217,24 +219,28 @@ def all_problems(client, published: list[dict], group_slug: str, seen: dict) -> 
              f"/calendar?year={day.year}&month={day.month}"]
     for ids in published:
         pages += [f"/events/{ids['event']}", f"/shops/{ids['shop']}", f"/notices/{ids['notice']}"]
+    # how many of each kind: entries may share an item (a list of one event with each of two meetups, one shop)
+    count = {kind: len({ids[kind] for ids in published}) for kind in ("event", "shop", "notice")}
     problems = {}
-    for url in pages:
+    for url in dict.fromkeys(pages):
         response = client.get(url)
         assert response.status_code == 200, url
         seen[url] = response.get_data(as_text=True)
         problems[url] = html_problems(seen[url], page=True)
-    for url in ("/events.atom", "/shops.atom", "/notices.atom"):
+    for kind in ("event", "shop", "notice"):
+        url = f"/{kind}s.atom"
         response = client.get(url)
-        assert response.status_code == 200 and response.data.count(b"<entry>") == len(published), url
+        assert response.status_code == 200 and response.data.count(b"<entry>") == count[kind], url
         problems[url] = atom_problems(response.data)
     ics = ["/events.ics"] + [f"/events/{ids['event']}.ics" for ids in published]
     for url in ics:
         response = client.get(url)
         assert response.status_code == 200 and b"BEGIN:VEVENT" in response.data, url
         problems[url] = ics_problems(response.data)
-    for url in ("/api/v1/events?per_page=100", "/api/v1/shops?per_page=100", "/api/v1/notices?per_page=100"):
+    for kind in ("event", "shop", "notice"):
+        url = f"/api/v1/{kind}s?per_page=100"
         data = client.get(url).get_json()
-        assert data["total"] == len(published), url
+        assert data["total"] == count[kind], url
         problems[url] = json_problems(data)
     return {surface: found for surface, found in problems.items() if found}
 

@@ -223,3 +223,57 @@ def test_result_count_in_english_is_singular_for_one(client, editor, make_item):
 
     assert "1 result found" in english("ひとつだけ")
     assert "2 results found" in english("ふたつの催し")
+
+
+CUT_MESSAGE = "検索語は200文字までです。先頭の200文字で検索しました。"
+
+
+def test_search_inputs_say_the_limit_and_a_longer_query_is_cut_with_a_message(client, editor, make_item):
+    """Both search boxes carry maxlength=200; a longer query (a hand-made URL) searches its first 200 characters, and
+    the page says so."""
+    import re
+
+    make_item("event", editor.group, title="相模大野 こども夏まつり")
+    page = _search(client, "夏まつり")
+    assert re.findall(r'name="q"[^>]*maxlength="(\d+)"', page) == ["200", "200"]  # the header's and the page's
+    assert CUT_MESSAGE not in page
+    exactly = "夏まつり" + " " * 196
+    assert CUT_MESSAGE not in _search(client, exactly)
+    # The words after the 200th character would find nothing (all words must match): only the beginning is searched.
+    longer = "夏まつり" + " " * 196 + "どこにもない言葉"
+    page = _search(client, longer)
+    assert CUT_MESSAGE in page
+    assert "1 件見つかりました" in page and "相模大野 こども夏まつり" in page
+    assert 'aria-describedby="search-q-cut"' in page
+    page = _search(client, "あ" * 5000, kind="event", area="hashimoto")  # a very long URL is answered too
+    assert CUT_MESSAGE in page and f'value="{"あ" * 200}"' in page
+
+
+ODD_QUERIES = [
+    "%ED%A0%80",  # a lone surrogate, percent-encoded: not UTF-8, kept as the text typed
+    "%FF%FE", "%C0%AF", "%EF%BF%BF", "%EF%B7%90", "%F4%8F%BF%BF",  # bytes that are not UTF-8; noncharacters
+    "%F0%9F%8E%89", "e%CC%81", "%CC%81", "%E2%80%AE", "%EF%BB%BF", "%E2%80%8B", "%E2%80%A8",  # emoji, marks, format
+    "%E3%80%80%E3%80%80", "%C4%B0", "%EF%AC%81", "%C3%9F", "%E2%91%A0", "%EF%BD%B6%EF%BE%9E", "%E2%84%AA",  # NFKC
+    "%F3%A0%80%81", "%D8%B9%D8%B1%D8%A8%D9%8A", "%00", "a%00b", "%25", "%5C", "_",
+]
+
+
+def test_odd_unicode_in_the_query_never_raises(client, app, editor, make_item):
+    """Every odd query is answered, through the index and through the database fallback; a lone surrogate (which
+    no URL can carry, but a caller of the search module might pass) is dropped where the request is read and in
+    the search module."""
+    from community.search import get_index
+    from community.security import CleanRequest
+
+    make_item("event", editor.group, title="İstanbul ﬁ ß 🎉 e\u0301 ｶﾞ ① K 夏まつり",
+              body="İİ ﬁﬁ ßß 🎉🎉 e\u0301 ｶﾞｶﾞ \u202e 夏まつり")
+    for fallback in (False, True):
+        if fallback:
+            shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+        for q in ODD_QUERIES + [f"{odd}%20%E5%A4%8F" for odd in ODD_QUERIES]:  # each alone and before 夏
+            assert client.get(f"/search?q={q}").status_code == 200, (fallback, q)
+    assert CleanRequest.parameter_storage_class([("q", "a\ud800b\udfff")])["q"] == "ab"
+    get_index(app.config["SEARCH_INDEX_DIR"]).rebuild([])
+    index = get_index(app.config["SEARCH_INDEX_DIR"])
+    for q in ("\ud800", "a\udfffb", "\ud800 夏"):
+        assert index.query(q, audiences=["public"]).total == 0

@@ -101,3 +101,19 @@ def test_restore_refuses_a_damaged_file(app, runner, tmp_path, make_user):
     result = runner.invoke(args=["restore", str(bad), "--yes"])
     assert result.exit_code != 0
     assert _count(app, User) == 1
+
+
+def test_serve_lets_gunicorn_take_long_request_lines(runner, monkeypatch):
+    """A long but valid URL (a 200-character search with filters) must not meet gunicorn's default 4094-byte limit."""
+    from gunicorn.config import Config
+
+    from community import commands
+
+    started = {}
+    monkeypatch.setattr(commands.os, "execvpe", lambda path, argv, env: started.update(argv=argv, env=env))
+    result = runner.invoke(args=["serve", "--port", "5099"])
+    assert result.exit_code == 0, result.output
+    argv = started["argv"]
+    assert argv[1:3] == ["-m", "gunicorn"]
+    options = Config().parser().parse_args(argv[3:])
+    assert options.limit_request_line == 8190 and options.bind == ["127.0.0.1:5099"]

@@ -143,6 +143,29 @@ def test_bad_rows_are_reported_with_line_numbers_and_the_rest_imported(app, impo
         assert count(app, Event) == 3 and occurrence_gaps(app) == 0
 
 
+def test_a_markup_only_title_is_a_row_error_and_long_markup_does_not_eat_a_title(app, runner, city, tmp_path):
+    """A title is cut to its column's length after its tags are stripped, so markup cannot leave it empty."""
+    from community.events.models import Event
+
+    day = today_local() + timedelta(days=3)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EVENT_COLUMNS_LEGACY)
+    for number, title in enumerate(["<img src=x onerror=alert(1)>", "<span>" * 40 + "長いタグの後の題名"], 1):
+        cells = {column: "" for column in EVENT_COLUMNS_LEGACY}
+        cells.update({"都道府県コード又は市区町村コード": "141500", "NO": str(number), "イベント名": title,
+                      "開始日": day.isoformat(), "説明": "説明"})
+        writer.writerow([cells[column] for column in EVENT_COLUMNS_LEGACY])
+    path = tmp_path / "markup.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = runner.invoke(args=["import-events", str(path), "--group", city.slug])
+    assert result.exit_code == 0, result.output
+    assert "markup.csv: 2行目: イベント名がタグだけで、文字がありません" in result.stderr
+    assert "新規 1 件、更新 0 件、エラー 1 件" in result.stdout
+    assert set(events_by_title(app)) == {"長いタグの後の題名"}
+    assert count(app, Event) == 1
+
+
 def test_imported_rows_map_times_areas_categories_and_fees(app, client, import_own):
     day = today_local() + timedelta(days=10)
     import_own()

@@ -193,6 +193,17 @@ def test_several_problems_in_one_row_are_reported_together():
     )
 
 
+def test_a_title_of_nothing_but_markup_is_an_error_like_an_empty_one():
+    """The import stores plain text: "<img src=x>" would be stored as an empty title, which the forms refuse."""
+    data = (HEADER + '141500,1,"<img src=x onerror=alert(1)>",2026-05-01,,,,説明,場所,住所\n'
+            + "141500,2,&lt;b&gt;&lt;/b&gt;,2026-05-02,,,,説明,場所,住所\n"
+            + "141500,3,<b>太字の</b>催し,2026-05-03,,,,説明,場所,住所\n").encode()
+    result = read_events(data)
+    assert [r.title for r in result.records] == ["<b>太字の</b>催し"]  # cleaned when stored, as before
+    assert [(e.line, e.reason) for e in result.errors] == [(2, "イベント名がタグだけで、文字がありません"),
+                                                         (3, "イベント名がタグだけで、文字がありません")]
+
+
 # --- facilities -------------------------------------------------------------------------------------
 
 
@@ -219,6 +230,16 @@ def test_facility_without_address_is_refused():
     result = read_facilities((header + rows).encode())
     assert [r.name for r in result.records] == ["市役所"]
     assert [(e.line, e.reason) for e in result.errors] == [(2, "住所が空です")]
+
+
+def test_facility_name_or_address_of_nothing_but_markup_is_refused():
+    header = "都道府県コード又は市区町村コード,NO,名称,住所,緯度,経度\n"
+    rows = ("141500,1,<script></script>,相模原市中央区中央2-11-15,,\n141500,2,タグの住所,<br>,,\n"
+            "141500,3,市役所,相模原市中央区中央2-11-15,,\n")
+    result = read_facilities((header + rows).encode())
+    assert [r.name for r in result.records] == ["市役所"]
+    assert [(e.line, e.reason) for e in result.errors] == [(2, "名称がタグだけで、文字がありません"),
+                                                         (3, "住所がタグだけで、文字がありません")]
 
 
 # --- files that cannot be read at all ---------------------------------------------------------------
