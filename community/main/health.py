@@ -34,7 +34,9 @@ def check_search(database_ok: bool) -> dict:
     try:
         index = get_index(current_app.config["SEARCH_INDEX_DIR"])
         if not index.healthy():
-            return _part(False, "the search index cannot be read: run `community reindex`") | {"readable": False}
+            found = index.damage()
+            detail = f"a search found the index damaged ({found})" if found else "the search index cannot be read"
+            return _part(False, f"{detail}: run `community reindex`") | {"readable": False}
     except (SearchUnavailable, OSError) as error:
         return _part(False, f"{error}: run `community reindex`") | {"readable": False}
     if not database_ok:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -35,6 +36,9 @@ PROGRESS_EVERY = 500
 # so that it travels with the index: a rebuilt, wiped or restored folder brings its own. The leading dot keeps
 # Whoosh's clean-up of old files away from it.
 APPLIED_FILE = ".applied.json"
+# Written when a search finds the index damaged (only reading a segment shows it): /healthz and the log keep saying
+# so until a rebuild swaps in a new folder, which has no such file.
+DAMAGED_FILE = ".damaged"
 # How much of a ranking is kept for the following pages of the same search (10 pages of 20).
 RANKING_DEPTH = 200
 
@@ -78,12 +82,30 @@ class SearchIndex:
             raise SearchUnavailable(f"cannot open the search index at {self.path}: {exc!r}") from exc
 
     def healthy(self) -> bool:
-        """True when the index opens and answers; for ``/healthz``."""
+        """True when the index opens and answers and no search has found it damaged since it was built; for
+        ``/healthz``."""
         try:
             self.doc_count()
         except SearchUnavailable:
             return False
-        return True
+        return self.damage() is None
+
+    def damage(self) -> str | None:
+        """What a search found wrong with this index since it was built (None: nothing)."""
+        try:
+            return (self.path / DAMAGED_FILE).read_text(encoding="utf-8") or "damaged"
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return repr(exc)
+
+    def _note_damage(self, exc: BaseException) -> None:
+        if self.damage() is None:
+            log.error("the search index at %s is damaged (%r): searches answer from the database until "
+                      "`community reindex` rebuilds it", self.path, exc)
+        # A folder that cannot be written to is reported by the next check anyway.
+        with contextlib.suppress(OSError):
+            (self.path / DAMAGED_FILE).write_text(repr(exc)[:500], encoding="utf-8")
 
     def doc_count(self) -> int:
         with self._searchers.searching() as searcher:
@@ -317,6 +339,7 @@ class SearchIndex:
                 found = [(searcher.stored_fields(docnum), sort_key) for docnum, sort_key in page_items]
             except INDEX_ERRORS as exc:
                 # Damage inside a segment surfaces only while reading it, as any of these errors.
+                self._note_damage(exc)
                 raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
         hits = [self._hit(stored, sort_key, parsed if snippets else None) for stored, sort_key in found]
         facets = {name: dict(counts) for name, counts in ranking.facets.items()}

@@ -123,6 +123,31 @@ def test_missing_index_keeps_pages_working_and_reindex_restores(client, app, run
     assert "1 件見つかりました" in _search(client, "索引が消えても")
 
 
+def test_a_damaged_segment_is_noticed_until_reindex(client, app, runner, editor, make_item):
+    """Damage inside a segment shows only when a search reads it: from then on /healthz and the log say so, and
+    searches answer from the database, until `community reindex`."""
+    import os
+    from pathlib import Path
+
+    make_item("event", editor.group, title="壊れた索引でも探せる催し")
+    assert client.get("/healthz").status_code == 200
+    folder = Path(app.config["SEARCH_INDEX_DIR"])
+    for name in os.listdir(folder):
+        if name.endswith(".pst"):
+            data = (folder / name).read_bytes()
+            (folder / name).write_bytes(data[: len(data) // 2])
+    page = _search(client, "壊れた索引")
+    assert "検索は一時的に利用できません" in page and "壊れた索引でも探せる催し" in page  # the database fallback
+    health = client.get("/healthz")
+    assert health.status_code == 503 and "search" in health.json["failing"]
+    detail = health.json["parts"]["search"]["detail"]
+    assert "damaged" in detail and "reindex" in detail
+    assert client.get("/healthz").status_code == 503  # still, without another search
+    assert runner.invoke(args=["reindex", "--procs", "1"]).exit_code == 0
+    assert client.get("/healthz").status_code == 200
+    assert "1 件見つかりました" in _search(client, "壊れた索引")
+
+
 def _pending(app) -> int:
     """Changes in the log this host has not applied yet."""
     from community.search.indexing import lag

@@ -243,6 +243,11 @@ def test_truncated_or_garbled_files_make_search_unavailable_never_an_error(tmp_p
     fresh = SearchIndex(index.path)
     with pytest.raises(SearchUnavailable):
         fresh.query("講座", ["public"], **filters)
+    assert not fresh.healthy()  # noticed, and said until a rebuild
+    assert (fresh.damage() is not None) == (suffix != ".toc")  # a bad table of contents already fails to open
+    assert not SearchIndex(index.path).healthy()  # by every process
+    fresh.rebuild([make_doc("講座のお知らせ", "")])
+    assert fresh.healthy() and fresh.damage() is None
     fresh.close()
     gc.collect()
 
