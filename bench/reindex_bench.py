@@ -54,7 +54,7 @@ def seed(items: int, only_seeder: bool) -> None:
     from community.search.engine import SearchIndex
 
     original = SearchIndex.rebuild
-    SearchIndex.rebuild = lambda self, docs, progress=None, procs=1, limitmb=256: 0
+    SearchIndex.rebuild = lambda self, docs, progress=None, procs=1, limitmb=256, applied=None: 0
     try:
         seed_synthetic(items if only_seeder else round(items * SEEDER_SHARE))
     finally:
