@@ -1,14 +1,22 @@
 """Turn what a user typed into a Whoosh query, and the caller's filters into the documents allowed.
 
-User input never goes through Whoosh's query parser: quotes, ``*``, ``:``, brackets and the words
-AND/OR/NOT are plain text to look for, so no input can raise a syntax error. Words separated by
-spaces (full-width ones too) must all match.
+User input never goes through Whoosh's query parser, so no input can raise a syntax error. The query language
+is the one people know from web search (shown in the search page's help):
+
+- words separated by spaces (full-width ones too) must all match, each with its spelling variants and readings;
+- ``"a quoted phrase"`` matches only as typed (no variants, no readings);
+- ``-word`` (or ``-"a phrase"``) excludes the items that contain it as typed;
+- ``OR`` (or 「または」) between words makes either one enough.
+
+Anything else is text to look for: an unbalanced quote is ignored, an ``OR`` with nothing on one side is a
+no-op, and a query of exclusions alone searches for those words instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -39,22 +47,25 @@ def _phrase(fieldname: str, terms: list[str]) -> wq.Query:
     return wq.Term(fieldname, terms[0]) if len(terms) == 1 else wq.Phrase(fieldname, terms)
 
 
+def _exact_query(word: str) -> wq.Query:
+    """The word as typed, as a substring of title or body."""
+    if len(word) == 1:
+        # A bigram field has no one-character terms except at run ends, so look for bigrams that
+        # start with the character.
+        return wq.Or([wq.Prefix("title", word), wq.Prefix("body", word)])
+    grams = bigrams(word)
+    return wq.Or([_phrase("title", grams), _phrase("body", grams)])
+
+
 def _word_query(word: str, parsed: ParsedQuery) -> wq.Query:
     """Any of: the word as a substring of title or body, as whole Sudachi words, or as a reading."""
     found = words(word)
     # Sudachi drops punctuation; a word like "セール:" or "c++" must not widen to "セール" or "c",
     # so only words made entirely of Sudachi words get the morphological clause.
     forms = [m.norm for m in found] if sum(m.end - m.start for m in found) == len(word) else []
+    clauses = list(_exact_query(word).subqueries)
     if forms:
         parsed.morph_phrases.append(tuple(forms))
-    if len(word) == 1:
-        # A bigram field has no one-character terms except at run ends, so look for bigrams that
-        # start with the character.
-        clauses: list[wq.Query] = [wq.Prefix("title", word), wq.Prefix("body", word)]
-    else:
-        grams = bigrams(word)
-        clauses = [_phrase("title", grams), _phrase("body", grams)]
-    if forms:
         clauses.append(_phrase("morph", forms))
     if len(word) > 1 and is_hiragana_word(word):
         reading = to_katakana(word)
@@ -65,17 +76,68 @@ def _word_query(word: str, parsed: ParsedQuery) -> wq.Query:
 
 # Lone surrogates cannot be encoded, so the analyser (Sudachi) would raise on them; they are never words.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"'})  # NFKC turns ＂ into " already
+_TOKENS = re.compile(r'(-?)"([^"]*)"|(\S+)')
+OR_WORDS = frozenset({"OR", "または"})
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # normalised
+    exact: bool  # a quoted phrase: as typed only
+
+
+def terms(text: str | None) -> tuple[list[list[Term]], list[Term]]:
+    """The typed text as groups that must all match (each group: alternatives joined by OR) and the terms to
+    exclude."""
+    text = unicodedata.normalize("NFKC", _SURROGATES.sub(" ", text or "")).translate(_QUOTES)
+    if text.count('"') % 2:
+        text = text.replace('"', " ")  # an unbalanced quote is not syntax
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    joining = False
+    count = 0
+    for match in _TOKENS.finditer(text):
+        negated, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word in OR_WORDS:
+            joining = bool(groups)
+            continue
+        if phrase is not None:
+            term = Term(normalize(" ".join(phrase.split()))[:MAX_WORD_CHARS], exact=True)
+        else:
+            negated = "-" if len(word) > 1 and word.startswith("-") else ""
+            term = Term(normalize(word[1:] if negated else word)[:MAX_WORD_CHARS], exact=False)
+        if not term.text or count >= MAX_WORDS:
+            continue
+        count += 1
+        if negated:
+            excluded.append(Term(term.text, exact=True))
+        elif joining:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        joining = False
+    if not groups:  # nothing to look for but exclusions: look for those words instead
+        groups, excluded = [[Term(t.text, exact=False)] for t in excluded], []
+    return groups, excluded
 
 
 def parse(text: str | None) -> ParsedQuery | None:
     """Build the query for what the user typed; None when there is nothing to look for."""
-    found = normalize(_SURROGATES.sub(" ", text or "")).split()
-    found = [w[:MAX_WORD_CHARS] for w in dict.fromkeys(found)][:MAX_WORDS]
-    if not found:
+    groups, excluded = terms(text)
+    if not groups:
         return None
-    parsed = ParsedQuery(query=wq.NullQuery, words=found)
-    clauses = [_word_query(w, parsed) for w in found]
-    parsed.query = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+    shown = list(dict.fromkeys(term.text for group in groups for term in group))
+    parsed = ParsedQuery(query=wq.NullQuery, words=shown)
+
+    def one(term: Term) -> wq.Query:
+        return _exact_query(term.text) if term.exact else _word_query(term.text, parsed)
+
+    clauses = [wq.Or([one(t) for t in group]) if len(group) > 1 else one(group[0]) for group in groups]
+    query = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+    if excluded:
+        query = wq.AndNot(query, wq.Or([_exact_query(t.text) for t in excluded]))
+    parsed.query = query
     return parsed
 
 

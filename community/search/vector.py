@@ -403,6 +403,10 @@ def evaluate(arrays: IndexArrays, node: wq.Query) -> _Match:
         return _term(arrays, node)
     if isinstance(node, wq.Prefix):
         return _prefix(arrays, node)
+    if isinstance(node, wq.AndNot):
+        kept, dropped = evaluate(arrays, node.a), evaluate(arrays, node.b)
+        mask = kept.mask & ~dropped.mask
+        return _Match(mask, np.where(mask, kept.score, np.float32(0)) * node.boost)
     if isinstance(node, (wq.Or, wq.And)):
         parts = [evaluate(arrays, sub) for sub in node.subqueries]
         if not parts:

@@ -1,0 +1,65 @@
+"""The search query language residents know from web search: "quoted phrase", -exclusion, OR / または; any
+other input is words to look for and never an error."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _titles(client, q: str) -> set[str]:
+    page = client.get("/search", query_string={"q": q}).get_data(as_text=True)
+    return {title for title in TITLES if title in page}
+
+
+TITLES = ("子育てサロンのお知らせ", "子育て相談会", "夏の花火大会", "盆踊り大会", "餅つき大会", "こそだて広場だより")
+
+
+@pytest.fixture
+def items(editor, make_item):
+    for title in TITLES:
+        make_item("notice", editor.group, title=title, body="相模原市で開きます。")
+
+
+def test_a_quoted_phrase_matches_only_as_typed(client, items):
+    assert _titles(client, "こそだて") >= {"子育てサロンのお知らせ", "子育て相談会", "こそだて広場だより"}  # readings
+    assert _titles(client, '"こそだて"') == {"こそだて広場だより"}
+    assert _titles(client, "＂こそだて＂") == {"こそだて広場だより"}  # full-width quotes too
+    assert _titles(client, "“花火大会”") == {"夏の花火大会"}
+
+
+def test_minus_excludes_a_word(client, items):
+    assert _titles(client, "子育て -サロン") == {"子育て相談会"}
+    assert _titles(client, "大会 -花火 -盆踊り") == {"餅つき大会"}
+    assert _titles(client, '子育て -"相談会"') == {"子育てサロンのお知らせ"}
+
+
+def test_or_and_matahari_make_either_word_enough(client, items):
+    assert _titles(client, "花火 盆踊り") == set()
+    assert _titles(client, "花火 OR 盆踊り") == {"夏の花火大会", "盆踊り大会"}
+    assert _titles(client, "花火 または 盆踊り") == {"夏の花火大会", "盆踊り大会"}
+    assert _titles(client, "花火 OR 盆踊り OR 餅つき -盆踊り") == {"夏の花火大会", "餅つき大会"}
+
+
+@pytest.mark.parametrize("q, found", [
+    ('"花火', {"夏の花火大会"}),  # an unbalanced quote is ignored
+    ("-花火", {"夏の花火大会"}),  # exclusions alone: looked for instead
+    ("OR 花火 OR", {"夏の花火大会"}),  # an OR with nothing on one side
+    ("or", set()), ('""', set()), ("- -", set()), ("OR", set()), ('-""', set()), ('"" -', set()),
+])
+def test_odd_syntax_falls_back_to_words_and_never_errors(client, items, q, found):
+    response = client.get("/search", query_string={"q": q})
+    assert response.status_code == 200
+    assert _titles(client, q) == found
+
+
+def test_the_search_page_explains_the_syntax(client):
+    page = client.get("/search").get_data(as_text=True)
+    assert "検索のしかた" in page and "-サロン" in page and "OR" in page
+
+
+def test_terms_structure():
+    from community.search.query import Term, terms
+
+    groups, excluded = terms('子育て "夏 まつり" OR 花火 -サロン')
+    assert groups == [[Term("子育て", False)], [Term("夏 まつり", True), Term("花火", False)]]
+    assert excluded == [Term("サロン", True)]
