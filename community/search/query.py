@@ -48,7 +48,11 @@ def _phrase(fieldname: str, terms: list[str]) -> wq.Query:
 
 
 def _exact_query(word: str) -> wq.Query:
-    """The word as typed, as a substring of title or body."""
+    """The word as typed, as a substring of title or body. The index keeps no grams across spaces, so a phrase
+    with spaces asks for each of its space-separated parts as typed."""
+    parts = word.split()
+    if len(parts) > 1:
+        return wq.And([_exact_query(part) for part in parts])
     if len(word) == 1:
         # A bigram field has no one-character terms except at run ends, so look for bigrams that
         # start with the character.
