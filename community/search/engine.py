@@ -301,6 +301,7 @@ class SearchIndex:
         per_page: int = 20,
         now: dt.datetime | None = None,
         snippets: bool = True,
+        variants: bool = True,
     ) -> SearchResult:
         """Search what the user typed among the documents their audience tokens let them see.
 
@@ -308,6 +309,8 @@ class SearchIndex:
         score; ``sort="date"`` orders by ``updated_at``, newest first. Facet counts cover all
         matching documents (not just this page) after every filter. ``snippets=False`` skips the
         highlighted snippets (``snippet_html`` is then empty) for callers that only need the ranking.
+        With ``variants`` (the default) words also match their spelling variants and readings, ranked after the
+        matches of the words as typed (``SearchResult.variant_only`` counts them); without, only as typed.
         """
         if sort not in ("relevance", "date"):
             raise ValueError(f"unknown sort {sort!r}")
@@ -327,14 +330,17 @@ class SearchIndex:
                 allowed = self._searchers.cached(
                     searcher, ("filter", repr(search_filter)), lambda: vector.allowed_mask(arrays, search_filter)
                 )
-                key = ("ranking", repr(parsed.query), repr(search_filter), sort, now)
+                wanted_query = parsed.query if variants else parsed.exact
+                preferred = parsed.exact if variants else None
+                key = ("ranking", repr(wanted_query), repr(preferred), repr(search_filter), sort, now)
                 ranking = self._searchers.cached(
                     searcher,
                     key,
-                    lambda: vector.rank(arrays, parsed.query, allowed, sort, now, max(wanted, RANKING_DEPTH)),
+                    lambda: vector.rank(arrays, wanted_query, allowed, sort, now, max(wanted, RANKING_DEPTH),
+                                        preferred),
                 )
                 if len(ranking.items) < min(wanted, ranking.total):  # a page deeper than the cached ranking
-                    ranking = vector.rank(arrays, parsed.query, allowed, sort, now, wanted)
+                    ranking = vector.rank(arrays, wanted_query, allowed, sort, now, wanted, preferred)
                 page_items = ranking.items[wanted - per_page : wanted]
                 found = [(searcher.stored_fields(docnum), sort_key) for docnum, sort_key in page_items]
             except INDEX_ERRORS as exc:
@@ -343,7 +349,7 @@ class SearchIndex:
                 raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
         hits = [self._hit(stored, sort_key, parsed if snippets else None) for stored, sort_key in found]
         facets = {name: dict(counts) for name, counts in ranking.facets.items()}
-        return SearchResult(hits, ranking.total, facets, page, per_page)
+        return SearchResult(hits, ranking.total, facets, page, per_page, ranking.others)
 
     @staticmethod
     def _hit(stored: dict[str, Any], sort_key: Any, parsed) -> Hit:

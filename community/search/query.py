@@ -40,6 +40,9 @@ class ParsedQuery:
     words: list[str]
     morph_phrases: list[tuple[str, ...]] = field(default_factory=list)
     readings: list[str] = field(default_factory=list)
+    # The same query with every word as typed only (no spelling variants, no readings): what ranks first, and
+    # the whole query when variants are switched off.
+    exact: wq.Query | None = None
 
 
 def _phrase(fieldname: str, terms: list[str]) -> wq.Query:
@@ -137,11 +140,15 @@ def parse(text: str | None) -> ParsedQuery | None:
     def one(term: Term) -> wq.Query:
         return _exact_query(term.text) if term.exact else _word_query(term.text, parsed)
 
-    clauses = [wq.Or([one(t) for t in group]) if len(group) > 1 else one(group[0]) for group in groups]
-    query = clauses[0] if len(clauses) == 1 else wq.And(clauses)
-    if excluded:
-        query = wq.AndNot(query, wq.Or([_exact_query(t.text) for t in excluded]))
-    parsed.query = query
+    def combined(make) -> wq.Query:
+        clauses = [wq.Or([make(t) for t in group]) if len(group) > 1 else make(group[0]) for group in groups]
+        query = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        if excluded:
+            query = wq.AndNot(query, wq.Or([_exact_query(t.text) for t in excluded]))
+        return query
+
+    parsed.query = combined(one)
+    parsed.exact = combined(lambda term: _exact_query(term.text))
     return parsed
 
 

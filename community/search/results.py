@@ -48,6 +48,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"kind": {}, "area": {}})
     page: int = 1
     per_page: int = 20
+    variant_only: int = 0  # of total: found only through spelling variants or readings
 
     @property
     def pages(self) -> int:

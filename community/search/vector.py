@@ -446,6 +446,7 @@ class Ranking:
     items: list[tuple[int, tuple]]  # (docnum, sort key ending with -score), best first
     total: int
     facets: dict[str, dict[str, int]]
+    others: int = 0  # matches only through spelling variants or readings
 
 
 def _counts(codes: _Codes, docs: np.ndarray) -> dict[str, int]:
@@ -455,17 +456,22 @@ def _counts(codes: _Codes, docs: np.ndarray) -> dict[str, int]:
     return {codes.names[i]: int(counted[i]) for i in np.flatnonzero(counted)}
 
 
-def rank(arrays: IndexArrays, query: wq.Query, allowed: np.ndarray, sort: str, now, depth: int) -> Ranking:
+def rank(arrays: IndexArrays, query: wq.Query, allowed: np.ndarray, sort: str, now, depth: int,
+         preferred: wq.Query | None = None) -> Ranking:
     """The first ``depth`` matching documents in order, the number of matches, and the kind and area
-    counts of all matches. ``sort`` is "relevance" (upcoming events and undated items first, then
-    score) or "date" (``updated_at`` newest first, then score); ties go to the lower document number."""
+    counts of all matches. ``sort`` is "relevance" (documents matching ``preferred`` — the words as typed —
+    first, then upcoming events and undated items, then score) or "date" (``updated_at`` newest first, then
+    score); ties go to the lower document number. ``Ranking.others`` counts the matches ``preferred`` misses."""
     match = evaluate(arrays, query)
     docs = np.flatnonzero(match.mask & allowed)
     scores = match.score[docs]
+    others = np.zeros(len(docs), dtype=bool)
+    if preferred is not None:
+        others = ~evaluate(arrays, preferred).mask[docs]
     if sort == "date":
         primary = -arrays.numeric("updated_at")[docs]
     else:
-        primary = (arrays.numeric("until")[docs] < datetime_to_long(now)).astype(np.int64)
+        primary = (arrays.numeric("until")[docs] < datetime_to_long(now)).astype(np.int64) + 2 * others
     order_keys = (docs, -scores, primary)
     if len(docs) > depth:
         # Only the best `depth` need sorting: everything before the primary key's cut, then the best
@@ -484,4 +490,4 @@ def rank(arrays: IndexArrays, query: wq.Query, allowed: np.ndarray, sort: str, n
     items = [(int(d), (int(p), float(s))) for d, s, p in zip(best_docs, best_scores, best_primary, strict=True)]
     facets = {"kind": _counts(arrays.categories("kind", split=False), docs),
               "area": _counts(arrays.categories("area", split=True), docs)}
-    return Ranking(items, len(docs), facets)
+    return Ranking(items, len(docs), facets, int(others.sum()))

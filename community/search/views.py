@@ -43,9 +43,11 @@ def results():
     area = area_by_slug(request.args.get("area"))
     category = category_by_slug(request.args.get("category"))
     sort = "date" if request.args.get("sort") == "date" else "relevance"
+    variants = request.args.get("variants") != "0"  # spelling variants and readings: on unless switched off
     page = requested_page(last=500)
     date_from, date_to = _date(request.args.get("from")), _date(request.args.get("to"))
-    context = {"q": q, "kind": kind, "area": area, "category": category, "sort": sort, "date_from": date_from,
+    context = {"q": q, "kind": kind, "area": area, "category": category, "sort": sort, "variants": variants,
+               "date_from": date_from,
                "date_to": date_to, "areas": area_tree(), "categories": ordered_categories(),
                "kind_labels": KIND_LABELS, "result": None, "unavailable": False, "fallback": [],
                "cut": len(typed) > MAX_QUERY}
@@ -54,7 +56,7 @@ def results():
             result = get_index(current_app.config["SEARCH_INDEX_DIR"]).query(
                 q, audiences=policy.audiences_of(current_user), kind=kind, area=str(area.id) if area else None,
                 category=category.slug if category else None, date_from=date_from, date_to=date_to, sort=sort,
-                page=page, per_page=PER_PAGE)
+                page=page, per_page=PER_PAGE, variants=variants)
             shown = _still_visible(result.hits)
             # The count and the pages must not promise hits the database check took away.
             result.total -= len(result.hits) - len(shown)

@@ -63,3 +63,15 @@ def test_terms_structure():
     groups, excluded = terms('子育て "夏 まつり" OR 花火 -サロン')
     assert groups == [[Term("子育て", False)], [Term("夏 まつり", True), Term("花火", False)]]
     assert excluded == [Term("サロン", True)]
+
+
+def test_matches_as_typed_come_before_variants_and_readings_and_are_counted(client, items):
+    page = client.get("/search", query_string={"q": "こそだて"}).get_data(as_text=True)
+    assert page.index("こそだて広場だより") < page.index("子育てサロンのお知らせ")
+    assert page.index("こそだて広場だより") < page.index("子育て相談会")
+    assert "3 件見つかりました" in page and "うち 2 件は表記ゆれ・読みだけで見つかったもの" in page
+    exact = client.get("/search", query_string={"q": "こそだて", "variants": "0"}).get_data(as_text=True)
+    assert _titles(client, "こそだて") > {"こそだて広場だより"}
+    assert "1 件見つかりました" in exact and "こそだて広場だより" in exact and "子育て相談会" not in exact
+    assert "表記ゆれ・読みだけ" not in exact
+    assert '<option value="0" selected>' in exact  # the switch shows its state
