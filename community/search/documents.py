@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
@@ -27,6 +28,33 @@ def _join(*parts) -> str:
 
 def _area_tokens(area) -> str:
     return " ".join(str(i) for i in area.ancestor_ids) if area is not None else ""
+
+
+# The portal's own words for each kind, as a resident searches for them (「イベント 子育て」); the index is
+# Japanese whatever the interface language.
+KIND_WORDS = {"event": "イベント 催し", "shop": "お店 施設", "notice": "お知らせ", "community": "コミュニティ",
+              "topic": "コミュニティ トピック", "reply": "コミュニティ", "board": "伝言板", "board_reply": "伝言板"}
+_AREA_NAMES_SECONDS = 60.0
+_area_names: dict = {"at": float("-inf"), "names": {}}
+
+
+def _area_name_map() -> dict[int, str]:
+    """Every area's name by id (28 rows), read at most once a minute per process: not a query per item."""
+    from community.areas.models import Area
+    from community.extensions import db
+
+    if time.monotonic() - _area_names["at"] > _AREA_NAMES_SECONDS:
+        _area_names["names"] = dict(db.session.execute(select(Area.id, Area.name)).all())
+        _area_names["at"] = time.monotonic()
+    return _area_names["names"]
+
+
+def _place_words(kind: str, area, category) -> str:
+    """What the item's page shows about it besides its text: its kind, category and area (with the ward and the
+    city above it), so 「緑区 子育て」 or 「イベント」 finds what a resident expects."""
+    names = _area_name_map()
+    areas = [names.get(i, "") for i in area.ancestor_ids] if area is not None else []
+    return " ".join(part for part in (KIND_WORDS.get(kind, ""), category.name if category else "", *areas) if part)
 
 
 def document(item, last_ends: Mapping[int, datetime] | None = None) -> dict | None:
@@ -68,7 +96,19 @@ def document(item, last_ends: Mapping[int, datetime] | None = None) -> dict | No
         doc.update(title=item.thread.title, body=plain_text(item.body), area=_area_tokens(item.thread.area))
     else:
         return None
+    doc["body"] = _join(doc.get("body", ""), _place_words(kind, *_area_and_category(kind, item)))
     return doc
+
+
+def _area_and_category(kind: str, item):
+    if kind in ("topic", "reply"):
+        community = item.community if kind == "topic" else item.topic.community
+        return community.area, community.category
+    if kind == "board":
+        return item.area, None
+    if kind == "board_reply":
+        return item.thread.area, None
+    return item.area, getattr(item, "category", None)
 
 
 def _last_end(event, last_ends=None):

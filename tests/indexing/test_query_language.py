@@ -75,3 +75,17 @@ def test_matches_as_typed_come_before_variants_and_readings_and_are_counted(clie
     assert "1 件見つかりました" in exact and "こそだて広場だより" in exact and "子育て相談会" not in exact
     assert "表記ゆれ・読みだけ" not in exact
     assert '<option value="0" selected>' in exact  # the switch shows its state
+
+
+def test_items_are_found_by_their_kind_category_and_area_names(client, editor, make_item):
+    make_item("event", editor.group, title="親子で遊ぼう", area="hashimoto", category="kosodate")
+    make_item("notice", editor.group, title="道路工事のお知らせ", area="torin")
+    assert "親子で遊ぼう" in _titles_of(client, "イベント")
+    assert "親子で遊ぼう" in _titles_of(client, "緑区 子育て")  # 橋本 is in 緑区
+    assert "親子で遊ぼう" not in _titles_of(client, "南区")
+    assert "道路工事のお知らせ" in _titles_of(client, "南区 お知らせ")  # 東林 is in 南区
+    assert "道路工事のお知らせ" not in _titles_of(client, "イベント")
+
+
+def _titles_of(client, q: str) -> str:
+    return client.get("/search", query_string={"q": q}).get_data(as_text=True)
