@@ -53,21 +53,52 @@ def results():
                "cut": len(typed) > MAX_QUERY}
     if q:
         try:
-            result = get_index(current_app.config["SEARCH_INDEX_DIR"]).query(
-                q, audiences=policy.audiences_of(current_user), kind=kind, area=str(area.id) if area else None,
-                category=category.slug if category else None, date_from=date_from, date_to=date_to, sort=sort,
-                page=page, per_page=PER_PAGE, variants=variants)
+            index = get_index(current_app.config["SEARCH_INDEX_DIR"])
+
+            def search(text: str, with_variants: bool, **paging):
+                return index.query(
+                    text, audiences=policy.audiences_of(current_user), kind=kind,
+                    area=str(area.id) if area else None, category=category.slug if category else None,
+                    date_from=date_from, date_to=date_to, sort=sort, variants=with_variants, **paging)
+
+            result = search(q, variants, page=page, per_page=PER_PAGE)
             shown = _still_visible(result.hits)
             # The count and the pages must not promise hits the database check took away.
             result.total -= len(result.hits) - len(shown)
             result.hits = shown
             context["result"] = result
             context["area_names"] = _area_names(result.facets.get("area", {}))
+            if not result.total:
+                context["suggestions"] = _suggestions(q, variants, search)
         except SearchUnavailable:
             current_app.logger.warning("search index unavailable; answering from the database", exc_info=True)
             context["unavailable"] = True
             context["fallback"] = _database_fallback(q)
     return render_template("search/results.html", **context)
+
+
+MAX_SUGGESTIONS = 3
+
+
+def _suggestions(q: str, variants: bool, search) -> list[dict]:
+    """For a search that found nothing: the same words with spelling variants switched back on, or with one word
+    left out, where that finds something (best first; counts before the database re-check, so "about")."""
+    from community.search.query import terms
+
+    tried: list[tuple[str, bool]] = []
+    if not variants:
+        tried.append((q, True))
+    groups, excluded = terms(q)
+    if len(groups) > 1:
+        words = [" OR ".join(f'"{t.text}"' if t.exact else t.text for t in group) for group in groups]
+        rest = [f'-"{t.text}"' for t in excluded]
+        tried += [(" ".join(words[:n] + words[n + 1:] + rest), variants) for n in range(len(words))]
+    found = []
+    for text, with_variants in tried:
+        count = search(text, with_variants, page=1, per_page=1, snippets=False).total
+        if count:
+            found.append({"q": text, "variants": "1" if with_variants else "0", "count": count})
+    return sorted(found, key=lambda s: -s["count"])[:MAX_SUGGESTIONS]
 
 
 def _still_visible(hits):

@@ -89,3 +89,13 @@ def test_items_are_found_by_their_kind_category_and_area_names(client, editor, m
 
 def _titles_of(client, q: str) -> str:
     return client.get("/search", query_string={"q": q}).get_data(as_text=True)
+
+
+def test_a_search_that_finds_nothing_suggests_what_would(client, items):
+    page = client.get("/search", query_string={"q": "花火 盆踊り"}).get_data(as_text=True)
+    assert "見つかりませんでした" in page and "こちらで探すと見つかります" in page
+    assert 'q=%E7%9B%86%E8%B8%8A%E3%82%8A' in page and 'q=%E8%8A%B1%E7%81%AB' in page  # 盆踊り / 花火 alone
+    exact = client.get("/search", query_string={"q": "こそだて 相談", "variants": "0"}).get_data(as_text=True)
+    assert "表記ゆれも含めて" in exact  # the same words, with variants, find 子育て相談会
+    nothing = client.get("/search", query_string={"q": "存在しない言葉"}).get_data(as_text=True)
+    assert "こちらで探すと見つかります" not in nothing
