@@ -43,10 +43,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _fill_instance_defaults(app)
 
-    from community import extensions, logs, models, security, templating  # noqa: F401 - the schema
+    from community import error_reports, extensions, logs, models, security, templating  # noqa: F401 - the schema
     from community.accounts.models import Guest
 
     logs.init_app(app)  # first: the request id and start time before any other extension's work
+    error_reports.init_app(app)
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))

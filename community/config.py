@@ -72,6 +72,9 @@ class DefaultConfig:
     # the app, e.g. gunicorn --log-config) leaves logging alone. Each request is one line on `community.requests`.
     LOG_FORMAT: str | None = None
     LOG_LEVEL = "INFO"
+    # Error reports to Sentry (the `sentry` extra): unset, nothing is sent; no personal data is sent either way.
+    SENTRY_DSN: str | None = None
+    SENTRY_ENVIRONMENT = "production"
 
     PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
 

@@ -89,7 +89,7 @@
 # Distinct members whose reports hide an item until a supporter reviews it.
 # REPORTS_TO_HIDE = 3
 
-# --- Logs ---------------------------------------------------------------------------------------------------
+# --- Logs and error reports ---------------------------------------------------------------------------------
 # Log lines go to stderr (under `community serve`, gunicorn's output): "json" writes one JSON object a line, "text"
 # readable lines; None means text under the development server (debug) and JSON otherwise; "off" leaves logging to
 # whoever runs the app (as does a logging configuration already in place, e.g. gunicorn --log-config).
@@ -98,6 +98,10 @@
 # LOG_FORMAT = None
 # DEBUG also shows the lines of static files, uploaded images and /healthz probes that answer normally.
 # LOG_LEVEL = "INFO"
+# Send errors to Sentry (needs `pip install 'sagamihara-community[sentry]'`), or COMMUNITY_SENTRY_DSN; no personal
+# data is sent (no addresses, query strings, cookies, request bodies, users or local variables).
+# SENTRY_DSN = None
+# SENTRY_ENVIRONMENT = "production"
 
 # --- Language and display -----------------------------------------------------------------------------------
 # SITE_NAME = "さがみはら地域ポータル"
