@@ -157,3 +157,6 @@ def configure_logging(app: Flask, stream=None) -> None:
     handler.setFormatter(JsonFormatter() if chosen == "json" else logging.Formatter(TEXT_FORMAT))
     logger.addHandler(handler)
     logger.setLevel(str(app.config.get("LOG_LEVEL") or "INFO").upper())
+    # Ours alone: a root handler set up later in this process (Alembic's fileConfig in `community init-db`) must not
+    # write every line a second time.
+    logger.propagate = False

@@ -142,13 +142,13 @@ def unconfigured_logging():
     """A process where nobody configured logging (as under gunicorn), until the block ends; yields its stderr.
     Put back within the test, before pytest removes its own capture from the root logger."""
     root, community = logging.getLogger(), logging.getLogger("community")
-    saved = root.handlers, community.handlers, community.level, sys.stderr
+    saved = root.handlers, community.handlers, community.level, community.propagate, sys.stderr
     root.handlers, community.handlers = [], []
     sys.stderr = io.StringIO()
     try:
         yield sys.stderr
     finally:
-        root.handlers, community.handlers, sys.stderr = saved[0], saved[1], saved[3]
+        root.handlers, community.handlers, community.propagate, sys.stderr = saved[0], saved[1], saved[3], saved[4]
         community.setLevel(saved[2])
 
 
@@ -157,7 +157,9 @@ def test_the_factory_writes_json_lines_to_stderr_when_nobody_configured_logging(
             built_app(template_database, tmp_path / "two") as app:
         assert len(logging.getLogger("community").handlers) == 1  # the second app replaced the first one's
         app.test_client().get("/areas", headers={"X-Request-ID": "req-json-line"})
+        logging.getLogger().addHandler(root_handler := logging.StreamHandler(sys.stderr))  # as Alembic's fileConfig
         app.logger.warning("inside no request")
+        logging.getLogger().removeHandler(root_handler)
     lines = [json.loads(line) for line in stderr.getvalue().splitlines()]
     request = next(line for line in lines if line["logger"] == "community.requests")
     assert request["request_id"] == "req-json-line" and request["path"] == "/areas" and set(request) == FIELDS
