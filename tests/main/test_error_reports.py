@@ -47,11 +47,18 @@ def sentry_events(monkeypatch):
     sentry_sdk.get_global_scope().set_client(None)
 
 
-def test_an_exception_in_a_view_is_one_event_without_personal_data(template_database, tmp_path, sentry_events,
-                                                                    member):
-    from tests.conftest import open_test_session
+def test_an_exception_in_a_view_is_one_event_without_personal_data(template_database, tmp_path, sentry_events):
+    from community.accounts.services import register_user
+    from community.extensions import db
+    from tests.conftest import PASSWORD, open_test_session
 
     with built_app(template_database, tmp_path / "instance", SENTRY_DSN=DSN, SENTRY_ENVIRONMENT="staging") as app:
+        with app.app_context():
+            member = register_user("member@example.jp", "一般 会員", PASSWORD)
+            db.session.commit()
+            db.session.refresh(member)
+            db.session.expunge(member)
+
         @app.route("/broken")
         def broken():
             email = current_user.email  # a local variable that names the user
