@@ -15,9 +15,17 @@ def instance_folder() -> Path:
     return Path(os.environ.get("COMMUNITY_INSTANCE") or PROJECT_ROOT / "instance").resolve()
 
 
+class Portal(Flask):
+    def log_exception(self, exc_info) -> None:
+        """The request's one log line (logs.py) carries the traceback and the request id, and masks secret paths."""
+        from community import logs
+
+        logs.remember_exception(exc_info[1])
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     instance = Path(test_config["INSTANCE_PATH"]) if test_config and "INSTANCE_PATH" in test_config else None
-    app = Flask(
+    app = Portal(
         __name__,
         instance_path=str(instance or instance_folder()),
         instance_relative_config=True,
@@ -35,8 +43,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _fill_instance_defaults(app)
 
-    from community import extensions, models, security, templating  # noqa: F401 - models: the whole schema
+    from community import error_reports, extensions, logs, models, security, templating  # noqa: F401 - the schema
     from community.accounts.models import Guest
+
+    logs.init_app(app)  # first: the request id and start time before any other extension's work
+    error_reports.init_app(app)
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
@@ -110,6 +121,8 @@ def _fill_instance_defaults(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT"]}}
     else:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    # A database error's message (in the log, on Sentry) names the statement, never the values: they can be personal.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] = True
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
         # A Redis that does not answer must not hold a request for long: the limiter falls back to memory.
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})

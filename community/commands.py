@@ -77,8 +77,10 @@ def serve(port: int, host: str, workers: int, demo: bool):
     click.echo(f"さがみはら地域ポータル: http://{host}:{port}/")
     # gunicorn's longest request line (its default is 4094): a long but valid URL — a search of 200 Japanese
     # characters is 1,800 bytes percent-encoded, more with filters — is answered, not refused with 414.
+    # No gunicorn access log: the site writes its own line per request (logs.py), without the visitor's address, the
+    # query string or the tokens of personal feed paths that gunicorn's line would hold.
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-                "--limit-request-line", str(LIMIT_REQUEST_LINE), "--access-logfile", "-", "community.wsgi:app"]
+                "--limit-request-line", str(LIMIT_REQUEST_LINE), "community.wsgi:app"]
     os.execvpe(gunicorn[0], gunicorn, env)  # noqa: S606 - replaces this process with gunicorn
 
 

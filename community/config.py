@@ -67,6 +67,15 @@ class DefaultConfig:
     NEW_MEMBER_REVIEW_POSTS = 3       # a member's first N posts wait for a supporter; 0 turns it off
     REPORTS_TO_HIDE = 3               # distinct members whose reports hide an item until review
 
+    # Logs: the `community` loggers write to stderr, one JSON object a line ("json"), or readable lines ("text"); None
+    # picks text under the development server (debug) and JSON otherwise; "off" (or logging configured by whoever runs
+    # the app, e.g. gunicorn --log-config) leaves logging alone. Each request is one line on `community.requests`.
+    LOG_FORMAT: str | None = None
+    LOG_LEVEL = "INFO"
+    # Error reports to Sentry (the `sentry` extra): unset, nothing is sent; no personal data is sent either way.
+    SENTRY_DSN: str | None = None
+    SENTRY_ENVIRONMENT = "production"
+
     PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
 
     SITE_NAME = "さがみはら地域ポータル"

@@ -89,6 +89,20 @@
 # Distinct members whose reports hide an item until a supporter reviews it.
 # REPORTS_TO_HIDE = 3
 
+# --- Logs and error reports ---------------------------------------------------------------------------------
+# Log lines go to stderr (under `community serve`, gunicorn's output): "json" writes one JSON object a line, "text"
+# readable lines; None means text under the development server (debug) and JSON otherwise; "off" leaves logging to
+# whoever runs the app (as does a logging configuration already in place, e.g. gunicorn --log-config).
+# Every request is one line on the `community.requests` logger: request id, method, path, endpoint, status,
+# duration, size, host; never the visitor's address, the query string, cookies or who is signed in.
+# LOG_FORMAT = None
+# DEBUG also shows the lines of static files, uploaded images and /healthz probes that answer normally.
+# LOG_LEVEL = "INFO"
+# Send errors to Sentry (needs `pip install 'sagamihara-community[sentry]'`), or COMMUNITY_SENTRY_DSN; no personal
+# data is sent (no addresses, query strings, cookies, request bodies, users or local variables).
+# SENTRY_DSN = None
+# SENTRY_ENVIRONMENT = "production"
+
 # --- Language and display -----------------------------------------------------------------------------------
 # SITE_NAME = "さがみはら地域ポータル"
 # BABEL_DEFAULT_LOCALE = "ja"

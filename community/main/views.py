@@ -12,6 +12,7 @@ from community.content.filters import ListingFilters
 from community.content.listing import front_page_sections
 from community.db import is_database_unavailable
 from community.extensions import db
+from community.logs import remember_exception, request_id
 from community.security import safe_next_url
 from community.templating import TEXT_SIZES
 
@@ -112,7 +113,7 @@ def database_unavailable(error):
     db.session.rollback()
     if not is_database_unavailable(error):
         raise error
-    current_app.logger.warning("database unavailable: %s", error)
+    remember_exception(error)  # the request's log line carries it, at WARNING
     retry = DATABASE_RETRY_SECONDS
     headers = {"Retry-After": str(retry)}
     title = _("ただいま混み合っています")
@@ -126,5 +127,10 @@ def database_unavailable(error):
 
 @bp.app_errorhandler(500)
 def server_error(error):
+    """The request id on the page lets staff find the traceback in the log when a visitor reports the error."""
     db.session.rollback()
-    return _error_page(500, _("エラーが発生しました"), _("申し訳ありません。時間をおいてもう一度お試しください。"))
+    title, message = _("エラーが発生しました"), _("申し訳ありません。時間をおいてもう一度お試しください。")
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, message=message, request_id=request_id()), 500
+    return render_template("errors/error.html", status=500, title=title, message=message,
+                           request_id=request_id()), 500

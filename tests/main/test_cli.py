@@ -117,3 +117,4 @@ def test_serve_lets_gunicorn_take_long_request_lines(runner, monkeypatch):
     assert argv[1:3] == ["-m", "gunicorn"]
     options = Config().parser().parse_args(argv[3:])
     assert options.limit_request_line == 8190 and options.bind == ["127.0.0.1:5099"]
+    assert options.accesslog is None  # the site's own request lines name no visitor; gunicorn's would
