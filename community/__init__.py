@@ -81,13 +81,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.notifications.views import bp as notifications_bp
     from community.opendata.views import bp as opendata_bp
     from community.search.views import bp as search_bp
+    from community.seo.views import bp as seo_bp
     from community.shops.views import bp as shops_bp
     from community.signage.views import bp as signage_bp
 
     _import_view_modules()
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp, search_bp, mail_bp):
+                      signage_bp, search_bp, mail_bp, seo_bp):
         app.register_blueprint(blueprint)
 
     from community.search import indexing

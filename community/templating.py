@@ -39,10 +39,12 @@ def init_app(app: Flask) -> None:
     from community.items import link_of, title_of
     from community.roles import role_label
     from community.search.query import MAX_QUERY
+    from community.seo.meta import item_meta, json_ld, page_meta
 
     app.jinja_env.globals.update(policy=policy, current_user=current_user, event_span=event_span,
                                  item_link=link_of, item_title=title_of, role_label=role_label,
-                                 search_max_query=MAX_QUERY)
+                                 search_max_query=MAX_QUERY, page_meta=page_meta, item_meta=item_meta)
+    app.jinja_env.filters["json_ld"] = json_ld
     app.jinja_env.filters["datetime"] = lambda value: f"{format_day(value)} {format_time(value)}" if value else ""
     app.jinja_env.filters["date"] = lambda value: format_day(value) if value else ""
     app.jinja_env.add_extension("jinja2.ext.do")

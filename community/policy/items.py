@@ -4,11 +4,16 @@ anyone see it (is_public_any_item). Bookmarks, my page, moderation, curation and
 
 from __future__ import annotations
 
-from sqlalchemy import false
+from sqlalchemy import and_, false
 
 from community.policy.base import is_signed_in
-from community.policy.communities import can_view_community, community_visible_clause, is_open_community
-from community.policy.content import can_view_item, is_public_item, visible_clause
+from community.policy.communities import (
+    can_view_community,
+    community_visible_clause,
+    is_open_community,
+    open_community_ids,
+)
+from community.policy.content import can_view_item, is_public_item, public_clause, visible_clause
 from community.policy.posts import (
     board_reply_visible_clause,
     board_thread_visible_clause,
@@ -78,6 +83,21 @@ def is_public_any_item(item, at=None) -> bool:
     if kind == "profile":
         return not item.is_suspended and not item.profile_hidden
     return can_view(ANYONE, item)
+
+
+def public(kind: str, at=None):
+    """SQL twin of is_public_any_item for the model of `kind`: the rows anyone may see, all that the sitemap
+    lists."""
+    from community.items import KINDS
+
+    model = KINDS[kind].model
+    if kind in ("event", "shop", "notice"):
+        return public_clause(model, at)
+    if kind == "community":
+        return model.id.in_(open_community_ids())
+    if kind == "profile":
+        return and_(model.is_suspended.is_(False), model.profile_hidden.is_(False))
+    return visible(ANYONE, kind)
 
 
 def can_bookmark(user, item) -> bool:

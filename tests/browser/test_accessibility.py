@@ -198,6 +198,7 @@ NOT_PAGES = {
     "moderation.audit_csv", "signage.data",
     "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page
     "communities.reply_link",  # /communities/<slug>/replies/<id> redirects to the reply on its topic's page
+    "seo.robots", "seo.sitemap", "seo.sitemap_file", "seo.favicon",  # text, XML and an icon, for crawlers
 }
 
 _VISITS = [entry if isinstance(entry, Visit) else Visit(entry) for entry in PAGES]

@@ -41,6 +41,8 @@ MARKDOWN_PAYLOADS = [
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "base", "frame", "frameset",
                   "applet", "body", "video", "audio", "meta", "link", "mglyph", "template", "noscript"}
 FORM_TAGS = {"form", "input", "button", "select", "textarea", "option", "optgroup", "label", "fieldset", "legend"}
+SITE_META_NAMES = (None, "viewport", "description", "robots", "twitter:card", "twitter:title", "twitter:description",
+                   "twitter:image")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:", "/", "#", "?")
 TAG_OPENER = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
@@ -84,11 +86,15 @@ class _Scanner(HTMLParser):
         if not self.page:
             return False
         if tag == "script":
-            return (values.get("src") or "").startswith("/static/")
+            # Our own scripts, and the head's schema.org data block (not executed; no src, nothing else).
+            return ((values.get("src") or "").startswith("/static/")
+                    or values == {"type": "application/ld+json"})
         if tag == "link":
-            return values.get("rel") in ("stylesheet", "alternate")
+            return values.get("rel") in ("stylesheet", "alternate", "icon", "apple-touch-icon", "canonical")
         if tag == "meta":
-            return set(values) <= {"charset", "name", "content"} and values.get("name") in (None, "viewport")
+            if set(values) <= {"property", "content"}:  # OpenGraph
+                return (values.get("property") or "").startswith("og:")
+            return set(values) <= {"charset", "name", "content"} and values.get("name") in SITE_META_NAMES
         return tag == "body" and not values  # the layout's own <body>
 
 

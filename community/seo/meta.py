@@ -1,0 +1,111 @@
+"""What a page says about itself to search engines and link previews: its canonical address, OpenGraph and
+Twitter card values, and schema.org data. base.html renders a PageMeta through _macros/social.html; an item's page
+passes item_meta(item), any other page page_meta(title, …)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from flask import current_app, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from community import policy
+from community.args import whole_number
+from community.items import kind_of
+from community.text import plain_text
+
+DESCRIPTION_LENGTH = 200
+OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
+
+
+@dataclass
+class PageMeta:
+    title: str
+    url: str
+    description: str = ""
+    image: str = ""             # absolute; empty: the site icon
+    type: str = "website"
+    structured: list[dict] = field(default_factory=list)
+    indexable: bool = True
+    small_image: bool = False   # an icon rather than a picture: the small card
+
+    @property
+    def image_url(self) -> str:
+        return self.image or site_icon_url()
+
+    @property
+    def card(self) -> str:
+        return "summary_large_image" if self.image and not self.small_image else "summary"
+
+    @property
+    def locale(self) -> str:
+        return OG_LOCALES.get(str(get_locale()), "ja_JP")
+
+
+def site_icon_url() -> str:
+    return url_for("static", filename="img/apple-touch-icon.png", _external=True)
+
+
+def media_url(name: str | None) -> str:
+    return url_for("main.media", name=name, _external=True) if name else ""
+
+
+def canonical_url() -> str:
+    """This page's address without query noise: its path, and on a listing its page number (beyond the first)."""
+    if request.endpoint is None or request.url_rule is None or "GET" not in (request.url_rule.methods or ()):
+        return request.base_url
+    args = dict(request.view_args or {})
+    page = whole_number(request.args.get("page"), 2)
+    if page:
+        args["page"] = page
+    return url_for(request.endpoint, **args, _external=True)
+
+
+def summary(text: str | None) -> str:
+    """The first words of a body (its cleaned HTML) as one line of plain text, for og:description."""
+    words = " ".join(plain_text(text or "").split())
+    return words if len(words) <= DESCRIPTION_LENGTH else words[: DESCRIPTION_LENGTH - 1] + "…"
+
+
+def page_meta(title: str = "", description: str = "", listing: str | None = None) -> PageMeta:
+    """Any page: its title (the site's name when it has none; a block's rendered HTML is read back as text), an
+    optional description and, for a page under a listing (`listing`: the kind it lists), its BreadcrumbList."""
+    from community.seo.structured import breadcrumbs, listing_step
+
+    url = canonical_url()
+    meta = PageMeta(title=escape(title).striptags() or current_app.config["SITE_NAME"], url=url,
+                    description=summary(description))
+    if listing:
+        meta.structured.append(breadcrumbs([listing_step(listing), (meta.title, url)]))
+    return meta
+
+
+def item_meta(item, dates=None) -> PageMeta:
+    """An event's, shop's, notice's or community's page. What nobody but its editors may see (a draft, an item
+    waiting for review, a hidden one, a closed community) says nothing of itself and asks not to be indexed."""
+    from community.seo import structured
+
+    if not policy.is_public_any_item(item):
+        return PageMeta(title=current_app.config["SITE_NAME"], url=canonical_url(), indexable=False)
+    kind = kind_of(item)
+    if kind == "community":
+        image, text = (f"thumb-{item.icon}" if item.icon else None), item.description_html
+    else:
+        image, text = item.image, item.body_html
+    url = structured.detail_url(item)
+    meta = PageMeta(title=item.heading, url=url, description=summary(text), image=media_url(image),
+                    type="article" if kind in ("event", "notice") else "website", small_image=kind == "community")
+    meta.structured = structured.for_item(item, meta, dates)
+    return meta
+
+
+def json_ld(data: dict) -> Markup:
+    """JSON for a <script type="application/ld+json"> block: nothing in it can close the element or open a
+    comment (<, > and & are written as \\u escapes, which JSON reads back as the same characters)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return Markup(text)  # noqa: S704 - escaped above for the script element
