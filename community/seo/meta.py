@@ -108,4 +108,4 @@ def json_ld(data: dict) -> Markup:
     for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)
-    return Markup(text)  # noqa: S704 - escaped above for the script element
+    return Markup(text)  # noqa: S704  # nosec B704 - escaped above for the script element
