@@ -36,7 +36,8 @@ def index_worker_command(interval: float, once: bool):
 
     app = current_app._get_current_object()
     while True:
-        handled = drain(app)
+        # --once must leave what is queued applied: it waits briefly for older transactions (see drain).
+        handled = drain(app, wait=once)
         if handled:
             click.echo(f"{handled} 件を索引しました。")
         if once:

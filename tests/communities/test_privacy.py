@@ -91,7 +91,7 @@ def _drain_search(app):
     if "search.results" in app.view_functions:
         from community.search.indexing import drain
 
-        drain(app)
+        drain(app, wait=True)
 
 
 def _viewers(app, login, world):

@@ -44,7 +44,7 @@ def _found(app, q: str) -> str:
 def _follow(app) -> int:
     from community.search.indexing import drain
 
-    return drain(app)
+    return drain(app, wait=True)  # as a command does: what has committed is applied when it returns
 
 
 def _lag(app) -> dict:

@@ -168,7 +168,7 @@ def test_a_failed_write_leaves_the_change_for_the_next_try(client, app, editor, 
     assert _pending(app) == 1
     assert "あとで索引されるイベント" not in _search(client, "あとで索引")
     monkeypatch.undo()
-    drain(app)
+    drain(app, wait=True)
     assert _pending(app) == 0
     assert "あとで索引されるイベント" in _search(client, "あとで索引")
 
