@@ -4,10 +4,9 @@
     with the SQL statement count — which must not grow with N — and the memory it adds;
 (b) the whole ``community reindex --procs P`` command in its own process, as an operator runs it.
 
-``community seed --synthetic N`` only creates events, shops and notices; unless ``--only-seeder`` is given the
-bench puts 40 % of N into the other kinds (communities, some closed or pending, their meetups, topics and
-replies, board threads and replies, with a few pending, hidden or deleted posts) so every branch of
-``document()`` and of the policy is timed.
+``community seed --synthetic N`` seeds a whole city (see ``community/demo/synthetic.py``, one item in a hundred a draft);
+unless ``--only-seeder`` is given the bench puts 40 % of N into more communities, meetups, topics and board
+threads with pending, hidden or deleted posts, so every branch of ``document()`` and of the policy is timed.
 
     .venv/bin/python bench/reindex_bench.py --items 100000
     .venv/bin/python bench/reindex_bench.py --items 10000 --database-url postgresql:///community_bench

@@ -1,5 +1,7 @@
 """The `community` command: database set-up, admins, demo and synthetic data, backup and restore."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 
@@ -75,6 +77,51 @@ def test_seed_synthetic_inserts_items_and_indexes_them(app, runner, client):
     assert _count(app, Event) + _count(app, Shop) + _count(app, Notice) == 60
     assert "件見つかりました" in client.get("/search?q=相談会").get_data(as_text=True) or \
         "件見つかりました" in client.get("/search?q=子育て").get_data(as_text=True)
+
+
+def test_seed_synthetic_builds_a_whole_city_in_proportion(app, runner, client):
+    """Members, groups, communities with topics and replies, board threads and replies, follows, bookmarks and
+    reports come with the items, in PRODUCT.md's proportions; some events repeat and some last for weeks."""
+    from community.accounts.models import User
+    from community.board.models import BoardReply, BoardThread
+    from community.communities.models import Community, CommunityMembership, Reply, Topic
+    from community.demo.synthetic import city_shape
+    from community.events.models import Event, EventOccurrence
+    from community.extensions import db
+    from community.groups.models import Group
+    from community.me.models import Bookmark, Follow
+    from community.moderation.models import Report
+
+    shape = city_shape(2_000)
+    assert shape["members"] == 1_000 and shape["groups"] == 40 and shape["topics"] == 80
+    before_members = _count(app, User)
+    result = runner.invoke(args=["seed", "--synthetic", "2000"])
+    assert result.exit_code == 0, result.output
+    assert _count(app, User) - before_members == shape["members"]
+    assert _count(app, Group) >= shape["groups"] and _count(app, Community) == shape["communities"]
+    assert _count(app, Topic) == shape["topics"] and _count(app, Reply) == shape["topic_replies"]
+    assert _count(app, BoardThread) == shape["threads"] and _count(app, BoardReply) == shape["thread_replies"]
+    assert _count(app, CommunityMembership) >= 3 * shape["communities"]
+    assert 0.9 * shape["follows"] <= _count(app, Follow) <= shape["follows"]
+    assert 0.9 * shape["bookmarks"] <= _count(app, Bookmark) <= shape["bookmarks"]
+    assert _count(app, Report) > 0
+    with app.app_context():
+        repeating = db.session.scalar(select(func.count()).select_from(Event).where(Event.rrule != ""))
+        long_running = db.session.scalar(select(func.count()).select_from(Event).where(
+            Event.ends_at - Event.starts_at > timedelta(days=10)) if db.engine.dialect.name == "postgresql" else
+            select(func.count()).select_from(Event).where(
+                func.julianday(Event.ends_at) - func.julianday(Event.starts_at) > 10))
+        meetups = db.session.scalar(select(func.count()).select_from(Event).where(Event.community_id.is_not(None)))
+        dates = db.session.scalar(select(func.count()).select_from(EventOccurrence))
+        with app.test_request_context():
+            links = {closed: db.session.scalars(select(Topic).join(Community).where(
+                Community.is_closed.is_(closed))).first().link for closed in (False, True)}
+        body_lengths = [len(b) for b in db.session.scalars(select(Event.body).limit(50))]
+    assert repeating and long_running and meetups
+    assert dates > _count(app, Event)  # repeating events have a row per date
+    assert sum(body_lengths) / len(body_lengths) > 60  # text of the length residents write
+    assert client.get(links[False]).status_code == 200
+    assert client.get(links[True]).status_code in (302, 403, 404)  # a closed community's topic is not public
 
 
 def test_backup_and_restore_round_trip(app, runner, tmp_path, make_user):
