@@ -4,7 +4,7 @@
     with the SQL statement count — which must not grow with N — and the memory it adds;
 (b) the whole ``community reindex --procs P`` command in its own process, as an operator runs it.
 
-``community seed --synthetic N`` seeds a whole city (see ``community/demo/synthetic.py``, one item in a hundred a draft);
+``community seed --synthetic N`` seeds a whole city (``community/demo/synthetic.py``, one item in 100 a draft);
 unless ``--only-seeder`` is given the bench puts 40 % of N into more communities, meetups, topics and board
 threads with pending, hidden or deleted posts, so every branch of ``document()`` and of the policy is timed.
 
