@@ -134,6 +134,16 @@ def deliver(app: Flask) -> None:
             db.session.remove()
 
 
+def discard(mail: OutgoingMail, actor) -> None:
+    """An admin gives up on a message that waits or failed (a wrong address, say): it is deleted, and the audit
+    log keeps who did it, with the address's domain only."""
+    from community.moderation.audit import record
+
+    record(actor, "mail_discard", kind="mail", item_id=mail.id, domain=mail.to.rpartition("@")[2],
+           attempts=mail.attempts)
+    db.session.delete(mail)
+
+
 def retry_now(mail: OutgoingMail) -> None:
     """An admin asks for another try of a message that failed or waits."""
     mail.failed_at, mail.claimed_until, mail.next_attempt_at = None, None, utcnow()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from community import policy
 from community.extensions import db
-from community.mail.delivery import retry_now
+from community.mail.delivery import discard, retry_now
 from community.mail.models import OutgoingMail
 from community.pagination import requested_page
 
@@ -36,4 +36,16 @@ def retry(mail_id: int):
         retry_now(mail)
         db.session.commit()
         flash(_("再送します。"), "success")
+    return redirect(url_for("mail.queue"))
+
+
+@bp.route("/admin/mail/<int:mail_id>/discard", methods=["POST"])
+@login_required
+def discard_mail(mail_id: int):
+    policy.require(policy.can_manage_mail_queue(current_user))
+    mail = db.get_or_404(OutgoingMail, mail_id)
+    if mail.sent_at is None:
+        discard(mail, current_user)
+        db.session.commit()
+        flash(_("メールを破棄しました。"), "success")
     return redirect(url_for("mail.queue"))

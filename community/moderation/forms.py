@@ -43,6 +43,7 @@ KIND_LABELS = {
     "category": _l("分野"),
     "collection": _l("特集"),
     "feature": _l("おすすめ"),
+    "mail": _l("メール"),
 }
 
 ACTION_LABELS = {
@@ -72,6 +73,7 @@ ACTION_LABELS = {
     "category_create": _l("分野を追加"),
     "category_update": _l("分野を変更"),
     "category_move": _l("分野の並べ替え"),
+    "mail_discard": _l("送信待ちのメールを破棄"),
 }
 
 STATE_LABELS = {"pending": _l("確認待ち"), "published": _l("公開中"), "hidden": _l("非表示"), "draft": _l("下書き")}

@@ -166,6 +166,30 @@ def test_admins_see_what_failed_and_can_send_it_again(app, client, login, admin,
     assert client.post("/admin/mail/999999/retry").status_code == 404
 
 
+def test_admins_can_discard_mail_that_cannot_be_sent(app, client, login, admin, member):
+    from community.extensions import db
+    from community.moderation.models import AuditEntry
+
+    app.extensions.pop("mail_sender", None)
+    _queue(app, to="typo@exmaple.jp")
+    mail = _queued(app)[0]
+    login(member)
+    assert client.post(f"/admin/mail/{mail.id}/discard").status_code == 403
+    assert len(_queued(app)) == 1
+    login(admin)
+    assert client.post(f"/admin/mail/{mail.id}/discard", csrf=False).status_code == 400
+    assert len(_queued(app)) == 1
+    page = client.post(f"/admin/mail/{mail.id}/discard", follow_redirects=True).get_data(as_text=True)
+    assert "メールを破棄しました。" in page and "typo@exmaple.jp" not in page
+    assert _queued(app) == []
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "mail_discard")).one()
+        assert entry.actor_id == admin.id and entry.details["domain"] == "exmaple.jp"
+        assert "typo" not in str(entry.details)
+    assert "送信待ちのメールを破棄" in client.get("/moderation/audit").get_data(as_text=True)
+    assert client.post(f"/admin/mail/{mail.id}/discard").status_code == 404
+
+
 def test_send_mail_command(app, runner, refusing_port):
     from community.mail.cli import COMMANDS
 
