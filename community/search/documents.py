@@ -49,6 +49,11 @@ def _area_name_map() -> dict[int, str]:
     return _area_names["names"]
 
 
+def forget_area_names() -> None:
+    """An area was renamed or moved: the next document reads the names again."""
+    _area_names["at"] = float("-inf")
+
+
 def _place_words(kind: str, area, category) -> str:
     """What the item's page shows about it besides its text: its kind, category and area (with the ward and the
     city above it), so 「緑区 子育て」 or 「イベント」 finds what a resident expects."""

@@ -67,6 +67,20 @@ def _is_postgres(bind) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+def _place_change(obj) -> str | None:
+    """"area" or "category" when a renamed or moved area or category changes the place words of the documents
+    that carry it (see documents._place_words)."""
+    from community.areas.models import Area, Category
+
+    watched = {Area: ("area", ("name", "path")), Category: ("category", ("name",))}.get(type(obj))
+    if watched is None:
+        return None
+    state = inspect(obj)
+    # A new area's path is written just after its insert (from "/", which no saved area has): nothing carries it yet.
+    before = [value for name in watched[1] for value in state.attrs[name].history.deleted if value not in (None, "/")]
+    return watched[0] if before else None
+
+
 @event.listens_for(Session, "after_flush")
 def _collect_changes(session, flush_context):
     rows = []
@@ -80,6 +94,8 @@ def _collect_changes(session, flush_context):
             state = inspect(obj)
             cascade = any(state.attrs[name].history.has_changes() for name in CASCADE_ATTRIBUTES.get(kind, ()))
             rows.append({"item_kind": kind, "item_id": obj.id, "op": "cascade" if cascade else "update"})
+        elif not kind and (place := _place_change(obj)):
+            rows.append({"item_kind": place, "item_id": obj.id, "op": "cascade"})
     for obj in session.deleted:
         kind = _kind(obj)
         if kind:
@@ -174,6 +190,30 @@ def _report(name: str, position: Position, force: bool) -> None:
 # --- the drain ---------------------------------------------------------------------------------
 
 
+def _expand_places(session, wanted: dict[str, dict[int, str]]) -> None:
+    """A renamed or moved area (with the areas below it) or category re-indexes every item that carries its name;
+    communities and board threads as cascades, since their topics and replies carry their place too."""
+    from community.areas.models import Area
+    from community.items import KINDS
+    from community.search.documents import INDEXED_KINDS, forget_area_names
+
+    areas, categories = list(wanted.pop("area", {})), list(wanted.pop("category", {}))
+    if not areas and not categories:
+        return
+    forget_area_names()
+    area_ids: set[int] = set()
+    for path in session.scalars(select(Area.path).where(Area.id.in_(areas))):
+        area_ids.update(session.scalars(select(Area.id).where(Area.path.startswith(path))))
+    for kind in INDEXED_KINDS:
+        columns = KINDS[kind].model.__table__.c
+        conditions = [columns[name].in_(ids) for name, ids in (("area_id", area_ids), ("category_id", categories))
+                      if ids and name in columns]
+        if conditions:
+            op = "cascade" if kind in ("community", "board") else "update"
+            for item_id in session.scalars(select(columns.id).where(or_(*conditions))):
+                wanted[kind][item_id] = "cascade" if "cascade" in (op, wanted[kind].get(item_id)) else "update"
+
+
 def _expand_cascades(session, wanted: dict[str, dict[int, str]]) -> None:
     """A community's, topic's or thread's change re-indexes what lives inside it."""
     from community.board.models import BoardReply
@@ -205,6 +245,7 @@ def _apply(index: SearchIndex, rows) -> None:
     for row in rows:
         earlier = wanted[row.item_kind].get(row.item_id)
         wanted[row.item_kind][row.item_id] = "cascade" if "cascade" in (earlier, row.op) else "update"
+    _expand_places(db.session, wanted)
     _expand_cascades(db.session, wanted)
     docs, removed = [], []
     for kind, ops in wanted.items():

@@ -4,6 +4,7 @@ other input is words to look for and never an error."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 
 def _titles(client, q: str) -> set[str]:
@@ -85,6 +86,27 @@ def test_items_are_found_by_their_kind_category_and_area_names(client, editor, m
     assert "親子で遊ぼう" not in _titles_of(client, "南区")
     assert "道路工事のお知らせ" in _titles_of(client, "南区 お知らせ")  # 東林 is in 南区
     assert "道路工事のお知らせ" not in _titles_of(client, "イベント")
+
+
+def test_renaming_an_area_or_category_reindexes_the_items_that_carry_it(app, client, login, admin, editor, make_item):
+    from community.areas.models import Area, Category
+    from community.extensions import db
+
+    make_item("event", editor.group, title="親子で遊ぼう", area="hashimoto", category="kosodate")
+    make_item("notice", editor.group, title="道路工事のお知らせ", area="torin")
+    with app.app_context():
+        ward = db.session.scalars(select(Area).where(Area.slug == "midori")).one()
+        category = db.session.scalars(select(Category).where(Category.slug == "kosodate")).one()
+        ward_form = {"name": "翠区", "slug": "midori", "parent_id": str(ward.parent_id), "position": str(ward.position)}
+        category_id = category.id
+    login(admin)
+    assert client.post(f"/admin/areas/{ward.id}", data=ward_form).status_code == 302
+    renamed = {"name": "育児支援分野", "slug": "kosodate"}
+    assert client.post(f"/admin/categories/{category_id}", data=renamed).status_code == 302
+    assert "親子で遊ぼう" in _titles_of(client, "翠区")  # the district's ward, renamed
+    assert "親子で遊ぼう" in _titles_of(client, "育児支援分野")
+    assert "親子で遊ぼう" not in _titles_of(client, "緑区")
+    assert "道路工事のお知らせ" not in _titles_of(client, "翠区")
 
 
 def _titles_of(client, q: str) -> str:
