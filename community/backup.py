@@ -55,11 +55,13 @@ def default_target() -> Path:
 
 
 def upload_files() -> list[Path]:
-    """Every regular file under the uploads folder (none when it does not exist yet)."""
+    """Every regular file under the uploads folder (none when it does not exist yet), but a restore's hidden
+    staging folder."""
     folder = Path(current_app.config["UPLOAD_DIR"])
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+    return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink()
+                  and not path.relative_to(folder).parts[0].startswith(".restore-"))
 
 
 def create_backup(target: Path, progress: Callable[[int], AbstractContextManager[Any]] | None = None) -> Manifest:
@@ -260,16 +262,18 @@ def _valid_entry(name: str, entry: Any) -> bool:
 
 
 def restore_backup(archive: Path, manifest: Manifest) -> None:
-    """Replaces the database and the uploads folder with the archive's (checked by verify_backup first).
+    """Replaces the database and the uploads folder's contents with the archive's (checked by verify_backup first).
 
-    The archive is unpacked beside the uploads folder and checked again as it is written; the staged database is
-    checked by its own tool; then the uploads folders are swapped by renaming and the database is replaced in one
-    transaction. If that fails, the old uploads folder is put back; the search index is the caller's to rebuild."""
+    The archive is unpacked into a hidden staging folder inside the uploads folder (so every later move stays on
+    one file system, and an uploads folder that is itself a mount point works) and checked again as it is
+    written; the staged database is checked by its own tool; then the folder's entries are swapped by renaming
+    and the database is replaced in one transaction. If that fails, the old uploads are put back; the search
+    index is the caller's to rebuild."""
     from community.extensions import db
 
     uploads = Path(current_app.config["UPLOAD_DIR"])
-    uploads.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=uploads.parent))
+    uploads.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=uploads))
     try:
         _unpack(archive, manifest, staging)
         staged_database = staging / DATABASE_MEMBERS[manifest["database"]["backend"]]
@@ -290,21 +294,26 @@ class _OldUploadsLeftInStaging(BackupError):
     pass
 
 
+def _move_entries(source: Path, target: Path, keep: Path | None = None) -> None:
+    """Renames every entry of `source` (but `keep`) into `target`, on the same file system."""
+    target.mkdir(exist_ok=True)
+    for entry in list(source.iterdir()):
+        if entry != keep:
+            os.replace(entry, target / entry.name)
+
+
 def _swap_uploads_and_replace_database(staging: Path, uploads: Path, staged_database: Path) -> None:
-    """Renames the live uploads folder into `staging` and the restored one into its place, then replaces the
-    database; if either step fails, the live folder is renamed back before the error goes on."""
+    """Moves the live uploads into `staging` and the restored ones into their place, then replaces the database;
+    if either step fails, the live files are moved back before the error goes on."""
     previous = staging / "previous-uploads"
-    if uploads.exists():
-        os.replace(uploads, previous)
+    _move_entries(uploads, previous, keep=staging)
     try:
-        os.replace(staging / UPLOADS, uploads)
+        _move_entries(staging / UPLOADS, uploads)
         _replace_database(staged_database)
     except BaseException:
         try:
-            if uploads.exists() and not (staging / UPLOADS).exists():
-                os.replace(uploads, staging / UPLOADS)
-            if previous.exists():
-                os.replace(previous, uploads)
+            _move_entries(uploads, staging / UPLOADS, keep=staging)
+            _move_entries(previous, uploads)
         except OSError as error:
             raise _OldUploadsLeftInStaging(f"復元できず、元のアップロードも戻せませんでした。"
                                            f"元のファイルは {previous} にあります: {error}") from error

@@ -312,6 +312,29 @@ def test_a_database_that_cannot_be_replaced_leaves_the_old_uploads(app, runner, 
     assert [path.name for path in Path(app.instance_path).iterdir() if path.name.startswith(".")] == []
 
 
+def test_an_uploads_folder_that_is_a_mount_point_is_restored_in_place(app, runner, site, tmp_path, monkeypatch):
+    """A mount point cannot be renamed or replaced: the restore swaps what the folder holds, never the folder."""
+    import os
+
+    archive = _backup(runner, tmp_path)
+    rows, files = _rows(app), _files(app)
+    uploads = Path(app.config["UPLOAD_DIR"])
+    (uploads / "added-later.png").write_bytes(b"new")
+    real_replace = os.replace
+
+    def replace(source, target):
+        if Path(source) == uploads or Path(target) == uploads:
+            raise OSError(16, "Device or resource busy", str(uploads))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = runner.invoke(args=["restore", str(archive), "--yes"])
+
+    assert result.exit_code == 0, result.output
+    assert _rows(app) == rows and _files(app) == files  # added-later.png is gone, the archive's files are back
+    assert [path.name for path in uploads.iterdir() if path.name.startswith(".")] == []
+
+
 def test_restore_asks_before_replacing(app, runner, site, tmp_path):
     rows = _rows(app)
     archive = _backup(runner, tmp_path)
