@@ -10,13 +10,37 @@ from community import policy
 TEXT_SIZES = ("normal", "large", "xlarge")
 
 
+# Screens in a facility: their URL alone decides the language (Japanese by default), never the kiosk's browser.
+SCREEN_ENDPOINTS = ("signage.screen", "signage.data")
+LANGUAGE_COOKIE_SECONDS = 60 * 60 * 24 * 365
+
+
+def asked_language() -> str | None:
+    """The language `?lang=` asks for in this URL, if it is one of the site's."""
+    asked = request.args.get("lang", "")
+    return asked if asked in current_app.config["LANGUAGES"] else None
+
+
 def select_locale() -> str:
-    """An explicit choice (cookie) wins; otherwise Japanese unless the browser prefers English."""
+    """`?lang=` in the URL (a link shared in a language), then an explicit choice (cookie), then the browser's
+    preference; Japanese when none of them names a language of the site. Signage screens: only their URL."""
     languages = current_app.config["LANGUAGES"]
+    asked = asked_language()
+    if request.endpoint in SCREEN_ENDPOINTS or asked:
+        return asked or languages[0]
     chosen = request.cookies.get("lang")
     if chosen in languages:
         return chosen
     return str(request.accept_languages.best_match(languages, default=languages[0]) or languages[0])
+
+
+def remember_asked_language(response):
+    """A page opened with `?lang=` keeps that language for the next pages (as the language menu does)."""
+    asked = asked_language()
+    if asked and request.endpoint not in SCREEN_ENDPOINTS and request.cookies.get("lang") != asked \
+            and response.mimetype == "text/html":
+        response.set_cookie("lang", asked, max_age=LANGUAGE_COOKIE_SECONDS, httponly=True, samesite="Lax")
+    return response
 
 
 def text_size() -> str:
@@ -26,6 +50,8 @@ def text_size() -> str:
 
 def init_app(app: Flask) -> None:
     from flask_babel import get_locale
+
+    app.after_request(remember_asked_language)
 
     @app.context_processor
     def inject_globals():

@@ -54,7 +54,7 @@ def media(name: str):
 def set_language():
     lang = request.form.get("lang", "ja")
     response = redirect(safe_next_url(request.form.get("next")))
-    if lang in ("ja", "en"):
+    if lang in current_app.config["LANGUAGES"]:
         response.set_cookie("lang", lang, max_age=ONE_YEAR, httponly=True, samesite="Lax")
     return response
 

@@ -43,6 +43,12 @@ class PageMeta:
     def locale(self) -> str:
         return OG_LOCALES.get(str(get_locale()), "ja_JP")
 
+    @property
+    def alternates(self) -> list[tuple[str, str]]:
+        """(hreflang, address) of this page in every language of the site, and x-default: the address without
+        a language, which answers in the visitor's own."""
+        return language_versions()
+
 
 def site_icon_url() -> str:
     return url_for("static", filename="img/apple-touch-icon.png", _external=True)
@@ -52,15 +58,37 @@ def media_url(name: str | None) -> str:
     return url_for("main.media", name=name, _external=True) if name else ""
 
 
-def canonical_url() -> str:
-    """This page's address without query noise: its path, and on a listing its page number (beyond the first)."""
+def _page_address() -> tuple[str, dict] | None:
+    """This page's endpoint and arguments without query noise: its path, and on a listing its page number
+    (beyond the first); None for what has no address of its own (an error, a POST)."""
     if request.endpoint is None or request.url_rule is None or "GET" not in (request.url_rule.methods or ()):
-        return request.base_url
+        return None
     args = dict(request.view_args or {})
     page = whole_number(request.args.get("page"), 2)
     if page:
         args["page"] = page
-    return url_for(request.endpoint, **args, _external=True)
+    return request.endpoint, args
+
+
+def canonical_url() -> str:
+    """This page's address in the language it is shown in (`?lang=` but for the site's first language)."""
+    address = _page_address()
+    if address is None:
+        return request.base_url
+    endpoint, args = address
+    locale, languages = str(get_locale()), current_app.config["LANGUAGES"]
+    if locale != languages[0]:
+        args["lang"] = locale
+    return url_for(endpoint, **args, _external=True)
+
+
+def language_versions() -> list[tuple[str, str]]:
+    address = _page_address()
+    if address is None:
+        return []
+    endpoint, args = address
+    return [*((code, url_for(endpoint, **args, lang=code, _external=True)) for code in current_app.config["LANGUAGES"]),
+            ("x-default", url_for(endpoint, **args, _external=True))]
 
 
 def summary(text: str | None) -> str:

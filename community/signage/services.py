@@ -39,6 +39,7 @@ class SignageOptions:
     kinds: tuple[str, ...] = SIGNAGE_KINDS
     seconds: int = DEFAULT_SECONDS
     poll: int = DEFAULT_POLL
+    lang: str = ""  # the screen's language; empty: the site's first (Japanese), never the kiosk browser's
     errors: list[str] = field(default_factory=list)
 
     def args(self) -> dict:
@@ -47,7 +48,7 @@ class SignageOptions:
                   "category": ",".join(c.slug for c in self.categories) or None,
                   "kinds": ",".join(self.kinds) if self.kinds != SIGNAGE_KINDS else None,
                   "seconds": self.seconds if self.seconds != DEFAULT_SECONDS else None,
-                  "poll": self.poll if self.poll != DEFAULT_POLL else None}
+                  "poll": self.poll if self.poll != DEFAULT_POLL else None, "lang": self.lang or None}
         return {key: value for key, value in values.items() if value}
 
 
@@ -62,8 +63,18 @@ def _slugs(value: str | None) -> list[str]:
 
 
 def parse_signage_args(args) -> SignageOptions:
-    """area=slug, category=slug1,slug2, kinds=events,notices, seconds=15 (per slide), poll=30."""
+    """area=slug, category=slug1,slug2, kinds=events,notices, seconds=15 (per slide), poll=30, lang=en (the
+    language is chosen from it by templating.select_locale)."""
+    from flask import current_app
+
     options = SignageOptions()
+    languages = current_app.config["LANGUAGES"]
+    if args.get("lang"):
+        if args["lang"] in languages:
+            options.lang = "" if args["lang"] == languages[0] else args["lang"]
+        else:
+            options.errors.append(_("表示の言語（lang）は %(languages)s から選んでください。",
+                                    languages=", ".join(languages)))
     if args.get("area"):
         options.area = area_by_slug(args["area"].strip())
         if options.area is None:

@@ -26,6 +26,28 @@ def test_browser_preferring_english_gets_english(client):
     assert '<html lang="en"' in page
 
 
+def test_lang_in_the_url_chooses_the_language_and_is_remembered(client):
+    """A link shared as /events?lang=en opens in English, whatever the browser says, and the next pages stay so."""
+    page = client.get("/events?lang=en", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert '<html lang="en"' in client.get("/areas", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<html lang="ja"' in client.get("/areas?lang=ja").get_data(as_text=True)
+    assert '<html lang="ja"' in client.get("/").get_data(as_text=True)
+    ignored = client.get("/?lang=xx", headers={"Accept-Language": "en"})  # not a language of the site
+    assert ignored.status_code == 200 and '<html lang="ja"' in ignored.get_data(as_text=True)
+
+
+def test_every_page_names_its_language_versions(client):
+    page = client.get("/events?page=1&area=midori&lang=en").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/events?lang=en">' in page
+    assert '<link rel="alternate" hreflang="ja" href="http://localhost/events?lang=ja">' in page
+    assert '<link rel="alternate" hreflang="en" href="http://localhost/events?lang=en">' in page
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/events">' in page
+    japanese = client.get("/events?lang=ja").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/events">' in japanese
+    assert 'hreflang="en" href="http://localhost/events?lang=en"' in japanese
+
+
 def test_text_size_control_works_without_javascript(client):
     client.post("/preferences/text-size", data={"size": "xlarge", "next": "/"})
     page = client.get("/").get_data(as_text=True)

@@ -161,3 +161,19 @@ def test_daily_events_do_not_push_other_events_off_the_screen(client, editor, ma
     later = make_item("event", editor.group, starts_at=now_utc() + timedelta(days=12))  # behind 60 daily dates
     ids = _slide_ids(client.get("/signage?kinds=events").get_data(as_text=True))
     assert ids == [f"event-{e.id}" for e in daily] + [f"event-{later.id}"]
+
+
+def test_a_screen_takes_its_language_from_its_url_never_from_the_browser(client, editor, make_item):
+    make_item("event", editor.group, title="公民館まつり", starts_at=now_utc() + timedelta(days=2))
+    client.post("/preferences/language", data={"lang": "en", "next": "/"})  # the kiosk browser's own choice
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    page = client.get("/signage", headers=english_browser).get_data(as_text=True)
+    assert '<html lang="ja"' in page
+    english = client.get("/signage?lang=en&seconds=20", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<html lang="en"' in english
+    assert "/signage.json?seconds=20&amp;lang=en" in english  # the screen's polls keep its language
+    assert client.get("/signage.json?lang=en").status_code == 200
+    refused = client.get("/signage?lang=xx")
+    assert refused.status_code == 400 and "表示の言語（lang）" in refused.get_data(as_text=True)
+    assert client.get("/signage.json?lang=xx").json["error"] == "bad_request"
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)  # the screen changed no remembered choice
