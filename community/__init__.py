@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    extensions.cache.init_app(app)
     extensions.login_manager.init_app(app)
     extensions.login_manager.anonymous_user = Guest
     extensions.babel.init_app(app, locale_selector=templating.select_locale)

@@ -78,6 +78,8 @@ class DefaultConfig:
 
     PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* headers to trust
 
+    CACHE_TYPE = "SimpleCache"        # responses kept until the content changes (community/cache.py), per process
+    CACHE_THRESHOLD = 500             # responses kept at most (then the oldest go)
     SITE_NAME = "さがみはら地域ポータル"
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,3 +27,5 @@ csrf = CSRFProtect()
 babel = Babel()
 # Limits are declared on the views; storage comes from RATELIMIT_STORAGE_URI (Redis when shared).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Rendered responses (community/cache.py); in-process unless CACHE_TYPE says otherwise.
+cache = Cache()

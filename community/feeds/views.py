@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community import policy
+from community.cache import same_for_everyone
 from community.content.filters import event_window, parse_filters
 from community.content.listing import public_items_query
 from community.events.models import Event, EventOccurrence
@@ -40,6 +41,7 @@ def _publisher(item) -> str:
 
 
 @bp.route("/events.atom")
+@same_for_everyone
 def events_atom():
     filters = parse_filters(request.args)
     filters.page = 1
@@ -55,6 +57,7 @@ def events_atom():
 
 
 @bp.route("/shops.atom")
+@same_for_everyone
 def shops_atom():
     filters = parse_filters(request.args)
     shops = db.session.scalars(public_items_query(Shop, filters).limit(FEED_SIZE))
@@ -64,6 +67,7 @@ def shops_atom():
 
 
 @bp.route("/notices.atom")
+@same_for_everyone
 def notices_atom():
     filters = parse_filters(request.args)
     notices = db.session.scalars(public_items_query(Notice, filters, order=(Notice.published_at.desc(),
@@ -74,6 +78,7 @@ def notices_atom():
 
 
 @bp.route("/events.ics")
+@same_for_everyone
 def events_ics():
     filters = parse_filters(request.args)
     start, end = event_window(filters)
@@ -91,6 +96,7 @@ def events_ics():
 
 
 @bp.route("/events/<int:event_id>.ics")
+@same_for_everyone
 def event_ics(event_id: int):
     event = load_event(event_id)
     if event is None or not policy.is_public_item(event):

@@ -134,6 +134,20 @@ def horizon() -> int:
     return NO_HORIZON
 
 
+def content_version() -> str:
+    """A name for "everything committed so far" that changes whenever a change becomes final in the log, on any
+    host: the pruning floor, and the newest id and number of the rows below the horizon (on PostgreSQL ids do
+    not come in commit order, so the number is what grows when an older transaction's row becomes final). The
+    floor moves on every prune, so a name never comes back with other content. Keys response caches."""
+    limit = horizon()
+    query = select(func.max(SearchChange.id), func.count()).select_from(SearchChange)
+    if limit != NO_HORIZON:
+        query = query.where(SearchChange.txid < limit)
+    top, count = db.session.execute(query).one()
+    floor = _floor()
+    return f"{floor[0]}.{floor[1]}.{top or 0}.{count}"
+
+
 def _after(position: Position):
     txid, change_id = position
     return or_(SearchChange.txid > txid, and_(SearchChange.txid == txid, SearchChange.id > change_id))
