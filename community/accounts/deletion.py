@@ -45,7 +45,8 @@ def delete_account(user: User, password: str, remove_posts: bool) -> None:
     _release_posts(user_id, remove_posts)
     _release_items(user_id)
     _forget_personal_rows(user, user_id)
-    audit.record(None, "delete_account", kind="profile", item_id=user_id, posts_removed=remove_posts)
+    audit.record(None, "delete_account", kind="profile", item_id=user_id, former_member_id=user_id,
+                 posts_removed=remove_posts)
     end_all_sessions(user)
     db.session.execute(delete(User).where(User.id == user_id))
     db.session.flush()

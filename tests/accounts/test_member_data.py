@@ -58,8 +58,8 @@ def test_the_download_holds_what_is_stored_about_the_member(site, sign_in):
 
 def test_the_download_holds_nothing_of_another_member(site, sign_in):
     text = json.dumps(_download(sign_in(site.leaver)), ensure_ascii=False)
-    for theirs in ("other@example.jp", "残る佐藤", "残る人の伝言", "残る人のトピック", "残る人の返信", "残る人の通報メモ",
-                   "残る人あての通知", "4242", "waiting@example.jp"):
+    for theirs in ("other@example.jp", "残る佐藤", "残る人の伝言", "残る人のトピック", "残る人の返信",
+                   "残る人の通報メモ", "残る人あての通知", "4242", "waiting@example.jp"):
         assert theirs not in text
 
 
