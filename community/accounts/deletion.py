@@ -83,7 +83,8 @@ def _release_posts(user_id: int, remove: bool) -> None:
 
     for discussion in (THREADS, TOPICS):
         for model in (discussion.reply_model, discussion.thread_model):
-            for post in db.session.scalars(select(model).where(model.author_id == user_id)).all():
+            posts: list = list(db.session.scalars(select(model).where(model.author_id == user_id)))
+            for post in posts:
                 if remove:
                     if post.deleted_at is None:
                         discussion.delete(post, None)
