@@ -200,6 +200,7 @@ NOT_PAGES = {
     "feeds.events_atom", "feeds.events_ics", "feeds.event_ics", "feeds.shops_atom", "feeds.notices_atom",
     "me.feed_atom", "me.feed_ics", "opendata.export_events", "opendata.export_facilities",
     "moderation.audit_csv", "signage.data",
+    "accounts.data_download",  # /settings/data.json: the member's data as a JSON file
     "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page
     "communities.reply_link",  # /communities/<slug>/replies/<id> redirects to the reply on its topic's page
     "seo.robots", "seo.sitemap", "seo.sitemap_file", "seo.favicon",  # text, XML and an icon, for crawlers
