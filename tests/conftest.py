@@ -419,7 +419,7 @@ def make_community(app):
     """make_community(admin, members=(), moderators=(), closed=False, **fields) -> a detached Community."""
     from community.areas.services import area_by_slug, category_by_slug
     from community.communities.models import Community, CommunityMembership
-    from community.communities.services import _recount
+    from community.communities.services import recount_members
     from community.extensions import db
     from community.text import render_markdown
 
@@ -441,7 +441,7 @@ def make_community(app):
                 db.session.add_all(CommunityMembership(community_id=community.id, user_id=user.id, role=role,
                                                        state=state) for user, role, state in roles)
                 db.session.flush()
-                _recount(community)
+                recount_members(community)
 
             return stored(community, memberships)
 

@@ -108,3 +108,16 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password, password_confirm = _new_password_fields()
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("パスワード"), validators=[DataRequired(_l("確認のため、パスワードを入力してください。"))],
+        description=_l("確認のため、いまのパスワードを入力してください。"),
+        render_kw={"autocomplete": "current-password"},
+    )
+    remove_posts = BooleanField(
+        _l("書き込みも削除する"),
+        description=_l("チェックすると、伝言板とコミュニティに書いたスレッド・トピック・返信も削除します。"
+                       "チェックしないと、書き込みは「退会した会員」の投稿として残ります。"),
+    )

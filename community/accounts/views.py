@@ -1,11 +1,17 @@
 """Account pages: thin views over accounts.services."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_required
+import json
 
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from community import policy
+from community.accounts.deletion import delete_account, why_not_delete
+from community.accounts.export import member_data
 from community.accounts.forms import (
     ChangePasswordForm,
+    DeleteAccountForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -122,6 +128,48 @@ def settings():
         render_template("accounts/settings.html", profile_form=profile_form, password_form=password_form),
         status,
     )
+
+
+@bp.route("/settings/data")
+@login_required
+def data():
+    """What the download holds, and the link to it."""
+    policy.require(policy.can_download_own_data(current_user))
+    return render_template("accounts/data.html")
+
+
+@bp.route("/settings/data.json")
+@login_required
+def data_download():
+    """Everything stored about the member, as one JSON file."""
+    policy.require(policy.can_download_own_data(current_user))
+    body = json.dumps(member_data(current_user), ensure_ascii=False, indent=2)
+    filename = f"member-data-{current_user.id}.json"
+    return Response(body, content_type="application/json; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    """Deleting the account: the password again, what happens to the posts, refused while something must be handed
+    over. Afterwards every session has ended and this browser is signed out."""
+    policy.require(policy.can_delete_account(current_user))
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            delete_account(current_user, form.password.data, remove_posts=form.remove_posts.data)
+        except AccountError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            logout_user()
+            db.session.commit()
+            flash(_("退会の手続きが終わりました。アカウントと個人情報を削除しました。ご利用ありがとうございました。"),
+                  "success")
+            return redirect(url_for("main.home"))
+    refusal = why_not_delete(current_user)
+    return render_template("accounts/delete.html", form=form, refusal=refusal), 400 if form.errors else 200
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])

@@ -120,10 +120,10 @@ def reply_published(reply: Reply, topic: Topic | None = None, author=None) -> No
     its author's notification. Moderation calls this when it approves a pending reply."""
     topic = topic or reply.topic
     refresh_counters(topic)
-    if topic.author_id != reply.author_id:
-        author = author or reply.author
-        notify(topic.author_id, "topic_reply", reply_link(reply),
-               community_name=topic.community.name, topic_title=topic.title, user_name=author.display_name)
+    if topic.author_id is not None and topic.author_id != reply.author_id:
+        author = author or reply.author  # None once the reply's author has deleted their account
+        notify(topic.author_id, "topic_reply", reply_link(reply), community_name=topic.community.name,
+               topic_title=topic.title, user_name=author.display_name if author else _("退会した会員"))
 
 
 def reply_link(reply: Reply) -> str:

@@ -100,7 +100,7 @@ def create_community(data: dict, actor, icon: str | None = None) -> Community:
     db.session.add(CommunityMembership(community_id=community.id, user_id=actor.id, role=CommunityRole.ADMIN,
                                        state=MembershipState.ACTIVE))
     db.session.flush()
-    _recount(community)
+    recount_members(community)
     policy.forget_community_roles()
     return community
 
@@ -129,7 +129,7 @@ def _apply(community: Community, data: dict, icon: str | None) -> None:
         community.icon = icon
 
 
-def _recount(community: Community) -> None:
+def recount_members(community: Community) -> None:
     """member_count is denormalised for the directory; every membership change recounts it."""
     community.member_count = db.session.scalar(select(func.count()).select_from(CommunityMembership).where(
         CommunityMembership.community_id == community.id, CommunityMembership.state == MembershipState.ACTIVE)) or 0
@@ -161,7 +161,7 @@ def join(community: Community, user, message: str = "") -> CommunityMembership:
         membership.state = MembershipState.ACTIVE
         membership.message = ""
         db.session.flush()
-        _recount(community)
+        recount_members(community)
         touch(community)
     policy.forget_community_roles()
     return membership
@@ -174,7 +174,7 @@ def answer_request(community: Community, membership: CommunityMembership, approv
         membership.state = MembershipState.ACTIVE
         membership.created_at = utcnow()  # "new since" markers start from the day they joined
         db.session.flush()
-        _recount(community)
+        recount_members(community)
         touch(community)
         notify(membership.user_id, "join_approved", community.link, community_name=community.name)
     else:
@@ -210,7 +210,7 @@ def _drop(community: Community, membership: CommunityMembership) -> None:
     db.session.flush()
     if was_active:
         withdraw_rsvps(community, user_id)
-        _recount(community)
+        recount_members(community)
     policy.forget_community_roles()
 
 

@@ -18,3 +18,15 @@ def record(actor, action: str, item=None, reason: str = "", *, kind: str | None 
     )
     db.session.add(entry)
     return entry
+
+
+def actor_name(entry: AuditEntry) -> str:
+    """Who did it, for the log's readers: a member's name, a former member by number only, or the site itself."""
+    from flask_babel import gettext as _
+
+    if entry.actor is not None:
+        return entry.actor.display_name
+    former = (entry.details or {}).get("former_member_id")
+    if former is not None:
+        return _("退会した会員（%(id)s）", id=former)
+    return _("（自動）")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from community.accounts.models import Role, User
 from community.args import chosen, date_range, whole_number
 from community.extensions import db
+from community.moderation.audit import actor_name
 from community.moderation.forms import ACTION_LABELS, KIND_LABELS
 from community.moderation.models import AuditEntry
 from community.pagination import page_number
@@ -112,7 +113,7 @@ def csv_rows(filters: AuditFilters) -> Iterator[str]:
         writer.writerow((
             to_local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             entry.actor_id or "",
-            entry.actor.display_name if entry.actor else _("（自動）"),
+            actor_name(entry),
             str(ACTION_LABELS.get(entry.action, entry.action)),
             entry.action,
             str(KIND_LABELS.get(entry.item_kind, entry.item_kind)) if entry.item_kind else "",

@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "category_update": _l("分野を変更"),
     "category_move": _l("分野の並べ替え"),
     "mail_discard": _l("送信待ちのメールを破棄"),
+    "delete_account": _l("退会（アカウント削除）"),
 }
 
 STATE_LABELS = {"pending": _l("確認待ち"), "published": _l("公開中"), "hidden": _l("非表示"), "draft": _l("下書き")}

@@ -34,7 +34,8 @@ class Report(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_kind: Mapped[str] = mapped_column(String(20))
     item_id: Mapped[int] = mapped_column()
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Empty once the reporter has deleted their account: the report stays, without their name.
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -16,6 +16,7 @@ from community.extensions import db
 from community.items import KINDS, author_id_of, kind_of, load, title_of
 from community.moderation import bp, services
 from community.moderation import queue as reading
+from community.moderation.audit import actor_name
 from community.moderation.auditlog import SYSTEM, audit_page, csv_rows, parse_filters, staff_choices
 from community.moderation.forms import (
     ACTION_LABELS,
@@ -54,7 +55,8 @@ def moderation_helpers():
     return {"kind_labels": KIND_LABELS, "reason_labels": REASON_LABELS, "action_labels": ACTION_LABELS,
             "state_labels": STATE_LABELS, "title_of": title_of, "item_link": item_link,
             "state_of": services.state_of, "hidden_reason_of": services.hidden_reason_of,
-            "content_html": content_html, "lockable_kinds": services.LOCKABLE_KINDS}
+            "content_html": content_html, "lockable_kinds": services.LOCKABLE_KINDS,
+            "actor_name": actor_name}
 
 
 def _load(kind: str, item_id: int):

@@ -17,6 +17,8 @@ compare roles themselves.
 """
 
 from community.policy.accounts import (
+    can_delete_account,
+    can_download_own_data,
     can_follow,
     can_follow_target,
     can_manage_group,
@@ -26,6 +28,7 @@ from community.policy.accounts import (
     can_request_group,
     can_transfer_group_ownership,
     can_view_profile_communities,
+    handover_before_deletion,
 )
 from community.policy.base import (
     community_roles_of,
@@ -111,19 +114,21 @@ from community.policy.search import audiences_for_item, audiences_of
 __all__ = [
     "ANYONE", "EDIT_WINDOW_MINUTES", "audiences_for_item", "audiences_of", "board_reply_visible_clause",
     "board_thread_visible_clause", "can_appoint_supporters", "can_bookmark", "can_close_board_thread",
-    "can_create_community", "can_curate", "can_delete_post", "can_dismiss_supporter", "can_edit_item", "can_edit_post",
-    "can_follow", "can_follow_target", "can_join_community", "can_lock_thread", "can_manage_community",
-    "can_manage_community_members", "can_manage_group", "can_manage_mail_queue", "can_manage_meetups",
-    "can_manage_reference_data", "can_moderate", "can_moderate_community", "can_post_in_community", "can_post_on_board",
-    "can_publish_for", "can_raise_urgent_notice", "can_read_audit_log", "can_read_for_moderation",
-    "can_read_notification", "can_remove_group_member", "can_remove_member", "can_reply", "can_report",
-    "can_report_item", "can_request_group", "can_request_review", "can_rsvp", "can_set_member_role", "can_suspend",
+    "can_create_community", "can_curate", "can_delete_account", "can_delete_post", "can_dismiss_supporter",
+    "can_download_own_data", "can_edit_item", "can_edit_post", "can_follow", "can_follow_target",
+    "can_join_community", "can_lock_thread", "can_manage_community", "can_manage_community_members",
+    "can_manage_group", "can_manage_mail_queue", "can_manage_meetups", "can_manage_reference_data", "can_moderate",
+    "can_moderate_community", "can_post_in_community", "can_post_on_board", "can_publish_for",
+    "can_raise_urgent_notice", "can_read_audit_log", "can_read_for_moderation", "can_read_notification",
+    "can_remove_group_member", "can_remove_member", "can_reply", "can_report", "can_report_item",
+    "can_request_group", "can_request_review", "can_rsvp", "can_set_member_role", "can_suspend",
     "can_suspend_account", "can_transfer_group_ownership", "can_verify_group", "can_view", "can_view_board_reply",
     "can_view_board_thread", "can_view_collection", "can_view_community", "can_view_community_content",
-    "can_view_community_members", "can_view_item", "can_view_meetup", "can_view_post", "can_view_profile_communities",
-    "can_view_reply", "can_view_topic", "community_roles_of", "community_visible_clause", "content_community_ids",
-    "forget_community_roles", "forget_group_roles", "group_roles_of", "is_admin", "is_community_member",
-    "is_open_community", "is_own_item", "is_public_any_item", "is_public_item", "is_signed_in", "is_staff",
-    "open_community_ids", "post_visible_clause", "public", "public_clause", "publishable_groups",
-    "reply_visible_clause", "require", "topic_visible_clause", "visible", "visible_clause", "why_not_remove_member",
+    "can_view_community_members", "can_view_item", "can_view_meetup", "can_view_post",
+    "can_view_profile_communities", "can_view_reply", "can_view_topic", "community_roles_of",
+    "community_visible_clause", "content_community_ids", "forget_community_roles", "forget_group_roles",
+    "group_roles_of", "handover_before_deletion", "is_admin", "is_community_member", "is_open_community",
+    "is_own_item", "is_public_any_item", "is_public_item", "is_signed_in", "is_staff", "open_community_ids",
+    "post_visible_clause", "public", "public_clause", "publishable_groups", "reply_visible_clause", "require",
+    "topic_visible_clause", "visible", "visible_clause", "why_not_remove_member",
 ]

@@ -54,3 +54,43 @@ def can_view_profile_communities(viewer, member) -> bool:
 def can_read_notification(user, notification) -> bool:
     """A notification is its recipient's alone."""
     return is_signed_in(user) and notification.user_id == user.id
+
+
+# --- the member's own data ------------------------------------------------------------------------
+
+
+def can_download_own_data(user) -> bool:
+    """Every member may take away everything stored about them (the download holds their own data only)."""
+    return is_signed_in(user)
+
+
+def can_delete_account(user) -> bool:
+    """Every member may close their own account; what they must hand over first is in handover_before_deletion."""
+    return is_signed_in(user)
+
+
+def handover_before_deletion(user) -> tuple[list, list]:
+    """(groups, communities) the member is the last owner / the last admin of: nobody would be left to run them,
+    so deleting the account is refused until they are handed over. Two queries."""
+    from sqlalchemy import func, select
+
+    from community.communities.models import Community, CommunityMembership, CommunityRole, MembershipState
+    from community.extensions import db
+    from community.groups.models import Group, GroupMembership, GroupRole
+
+    if not is_signed_in(user):
+        return [], []
+    owners = (select(GroupMembership.group_id).where(GroupMembership.role == GroupRole.OWNER)
+              .group_by(GroupMembership.group_id).having(func.count() == 1))
+    groups = db.session.scalars(select(Group).join(GroupMembership, GroupMembership.group_id == Group.id).where(
+        GroupMembership.user_id == user.id, GroupMembership.role == GroupRole.OWNER, Group.id.in_(owners))
+        .order_by(Group.name, Group.id))
+    admins = (select(CommunityMembership.community_id).where(
+        CommunityMembership.role == CommunityRole.ADMIN, CommunityMembership.state == MembershipState.ACTIVE)
+        .group_by(CommunityMembership.community_id).having(func.count() == 1))
+    communities = db.session.scalars(
+        select(Community).join(CommunityMembership, CommunityMembership.community_id == Community.id).where(
+            CommunityMembership.user_id == user.id, CommunityMembership.role == CommunityRole.ADMIN,
+            CommunityMembership.state == MembershipState.ACTIVE, Community.id.in_(admins))
+        .order_by(Community.name, Community.id))
+    return list(groups), list(communities)

@@ -161,6 +161,10 @@ PAGES: list[str | Visit] = [
     Visit("/me/bookmarks", as_="member", shows="main >> text=子育てカフェ ひだまり"),
     Visit("/me/posts", as_="member", shows="main >> text=小児科を探しています"),
     Visit("/me/settings", as_="member"),
+    Visit("/settings/data", as_="member", shows="main a[download]"),
+    Visit("/settings/delete", as_="member", shows="main input[name=password]"),
+    Visit("/settings/delete", name="account deletion with errors", as_="member", then=submit_empty_form),
+    Visit("/settings/delete", name="account deletion refused", as_="owner", shows="main [role=alert]"),
     Visit("/notifications", name="notifications", as_="member", shows="main >> text=おすすめの公園"),
     Visit("/report/event/{event}", name="report an event", as_="member", shows="main fieldset"),
     Visit("/moderation/review-request/board/{hidden_thread}", name="ask for a review of a hidden post",
@@ -196,6 +200,7 @@ NOT_PAGES = {
     "feeds.events_atom", "feeds.events_ics", "feeds.event_ics", "feeds.shops_atom", "feeds.notices_atom",
     "me.feed_atom", "me.feed_ics", "opendata.export_events", "opendata.export_facilities",
     "moderation.audit_csv", "signage.data",
+    "accounts.data_download",  # /settings/data.json: the member's data as a JSON file
     "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page
     "communities.reply_link",  # /communities/<slug>/replies/<id> redirects to the reply on its topic's page
     "seo.robots", "seo.sitemap", "seo.sitemap_file", "seo.favicon",  # text, XML and an icon, for crawlers
