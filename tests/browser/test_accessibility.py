@@ -212,6 +212,7 @@ NOT_PAGES = {
     "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page
     "communities.reply_link",  # /communities/<slug>/replies/<id> redirects to the reply on its topic's page
     "seo.robots", "seo.sitemap", "seo.sitemap_file", "seo.favicon",  # text, XML and an icon, for crawlers
+    "maps.events_markers", "maps.shops_markers", "maps.place",  # JSON the map pages' script reads
 }
 
 _VISITS = [entry if isinstance(entry, Visit) else Visit(entry) for entry in PAGES]
