@@ -76,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.groups.views import bp as groups_bp
     from community.mail.views import bp as mail_bp
     from community.main.views import bp as main_bp
+    from community.maps.views import bp as maps_bp
     from community.me.views import bp as me_bp
     from community.moderation import bp as moderation_bp
     from community.notices.views import bp as notices_bp
@@ -89,7 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _import_view_modules()
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp, search_bp, mail_bp, seo_bp):
+                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp):
         app.register_blueprint(blueprint)
 
     from community.search import indexing

@@ -80,6 +80,12 @@ class DefaultConfig:
 
     CACHE_TYPE = "SimpleCache"        # responses kept until the content changes (community/cache.py), per process
     CACHE_THRESHOLD = 500             # responses kept at most (then the oldest go)
+    # Maps (Leaflet, shipped under static/vendor): the tile server's URL template and the attribution its licence asks
+    # for (HTML). The Content-Security-Policy allows images from this one host (security.py).
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    MAP_MAX_MARKERS = 500             # markers one list map shows at most; past that the page asks to narrow down
+
     SITE_NAME = "さがみはら地域ポータル"
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

@@ -14,7 +14,7 @@ from community.extensions import login_manager
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data:",  # + the map tile server's origin (tile_source), added by init_app
         "style-src 'self'",
         "script-src 'self'",
         "connect-src 'self'",
@@ -61,6 +61,25 @@ class CleanRequest(Request):
     parameter_storage_class = _Parameters
 
 
+def tile_source(tile_url: str | None) -> str | None:
+    """The CSP source of the map tile server in MAP_TILE_URL: its scheme, host and port (Leaflet's {s} subdomain
+    placeholder becomes the wildcard label); None for tiles served by this site or an unusable setting."""
+    if not tile_url:
+        return None
+    parts = urlsplit(tile_url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc or not re.fullmatch(r"[A-Za-z0-9.*:\-\[\]]+",
+                                                                                       parts.netloc):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(app: Flask) -> str:
+    source = tile_source(app.config.get("MAP_TILE_URL"))
+    if source is None:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {source}", 1)
+
+
 def init_app(app: Flask) -> None:
     app.request_class = CleanRequest
     login_manager.login_view = "accounts.login"
@@ -70,7 +89,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", content_security_policy(app))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

@@ -103,6 +103,20 @@
 # SENTRY_DSN = None
 # SENTRY_ENVIRONMENT = "production"
 
+# --- Response cache ------------------------------------------------------------------------------------------
+# Public feeds and .ics are kept until the content changes (community/cache.py); Flask-Caching's store, in-process
+# by default ("RedisCache" with CACHE_REDIS_URL shares it between the processes of a host).
+# CACHE_TYPE = "SimpleCache"
+# CACHE_THRESHOLD = 500
+
+# --- Maps ---------------------------------------------------------------------------------------------------
+# The tile server (a URL template; Leaflet's {s} subdomains work) and the attribution its licence asks for (HTML).
+# The Content-Security-Policy allows images from this host; tiles on this site's own host add nothing.
+# MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# MAP_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+# Markers one list map shows at most; past that the page asks to narrow down.
+# MAP_MAX_MARKERS = 500
+
 # --- Language and display -----------------------------------------------------------------------------------
 # SITE_NAME = "さがみはら地域ポータル"
 # BABEL_DEFAULT_LOCALE = "ja"

@@ -19,13 +19,14 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.content.forms import ContentForm
 from community.forms import TextRequired, at_most, web_address_field
+from community.maps.forms import CoordinatesMixin
 from community.timeutil import local_to_utc
 
 REPEAT_CHOICES = [SelectChoice("", _l("繰り返さない")), SelectChoice("WEEKLY", _l("毎週")),
                   SelectChoice("MONTHLY", _l("毎月"))]
 
 
-class EventForm(ContentForm):
+class EventForm(CoordinatesMixin, ContentForm):
     title = StringField(_l("イベント名"), validators=[TextRequired(_l("イベント名を入力してください。")),
                                                   at_most(200)])
     start_date = DateField(_l("開始日"), validators=[DataRequired(_l("開始日を入力してください。"))])
@@ -85,6 +86,7 @@ class EventForm(ContentForm):
             "title": self.title.data, "starts_at": starts, "ends_at": ends,
             "all_day": bool(self.all_day.data or not self.start_time.data), "rrule": rrule,
             "venue_name": (self.venue_name.data or "").strip(), "address": (self.address.data or "").strip(),
+            **self.coordinates(),
             "fee": (self.fee.data or "").strip(), "capacity": self.capacity.data,
             "how_to_apply": (self.how_to_apply.data or "").strip(), "contact": (self.contact.data or "").strip(),
             "url": (self.url.data or "").strip(),

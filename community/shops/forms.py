@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.content.forms import ContentForm
 from community.forms import TextRequired, web_address_field
+from community.maps.forms import CoordinatesMixin
 from community.shops.models import ShopKind
 from community.shops.services import TAG_CHOICES
 
@@ -21,17 +22,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ShopForm(ContentForm):
+class ShopForm(CoordinatesMixin, ContentForm):
     name = StringField(_l("名称"), validators=[TextRequired(_l("名称を入力してください。")), Length(max=200)],
                        render_kw={"autocomplete": "organization"})
     name_kana = StringField(_l("名称（よみがな）"), validators=[Length(max=200)])
     kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
     address = StringField(_l("住所"), validators=[TextRequired(_l("住所を入力してください。")), Length(max=300)],
                           render_kw={"autocomplete": "street-address"})
-    latitude = DecimalField(_l("緯度"), places=None, validators=[Optional(), NumberRange(
-        min=-90, max=90, message=_l("緯度は-90〜90の数で入力してください。"))])
-    longitude = DecimalField(_l("経度"), places=None, validators=[Optional(), NumberRange(
-        min=-180, max=180, message=_l("経度は-180〜180の数で入力してください。"))])
     opening_hours = StringField(_l("営業時間・開館時間"), validators=[Length(max=300)])
     holidays = StringField(_l("定休日・休館日"), validators=[Length(max=300)])
     phone = StringField(_l("電話番号"), validators=[Optional(), Length(max=40), Regexp(
@@ -49,8 +46,7 @@ class ShopForm(ContentForm):
         return {
             **self.common_data(), "name": self.name.data, "name_kana": text(self.name_kana), "kind": self.kind.data,
             "address": text(self.address),
-            "latitude": float(self.latitude.data) if self.latitude.data is not None else None,
-            "longitude": float(self.longitude.data) if self.longitude.data is not None else None,
+            **self.coordinates(),
             "opening_hours": text(self.opening_hours), "holidays": text(self.holidays), "phone": text(self.phone),
             "website": text(self.website), "barrier_free": text(self.barrier_free), "tags": list(self.tags.data or []),
             "last_confirmed": self.last_confirmed.data,

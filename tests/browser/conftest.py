@@ -170,3 +170,36 @@ def new_context(browser, live_server, app):
     yield make
     for context in made:
         context.close()
+
+
+class LocalTiles:
+    """Map tiles served by the live server itself (a plain 256×256 PNG for any /test-tiles/z/x/y.png), so the
+    maps render without the outside tile server; `requested` lists the tile paths the browser asked for."""
+
+    PREFIX = "/test-tiles/"
+
+    def __init__(self, app, url: str) -> None:
+        import io
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (256, 256), (214, 232, 214)).save(buffer, "PNG")
+        self.png = buffer.getvalue()
+        self.requested: list[str] = []
+        self._inner = app.wsgi_app
+        app.wsgi_app = self
+        app.config["MAP_TILE_URL"] = f"{url}{self.PREFIX}{{z}}/{{x}}/{{y}}.png"
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(self.PREFIX):
+            return self._inner(environ, start_response)
+        self.requested.append(path)
+        start_response("200 OK", [("Content-Type", "image/png"), ("Content-Length", str(len(self.png)))])
+        return [self.png]
+
+
+@pytest.fixture
+def local_tiles(app, live_server) -> LocalTiles:
+    return LocalTiles(app, live_server.url)

@@ -94,10 +94,12 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
         event = save_event(None, group, _event_data(hashimoto.id, kosodate.id, "親子で遊ぼう 子育てひろば", 2),
                            owner, True)
         event = save_event(event, group, _event_data(hashimoto.id, kosodate.id, "親子で遊ぼう 子育てひろば", 2,
-                                                     fee="無料", capacity=20), owner, True)
+                                                     fee="無料", capacity=20, latitude=35.5951, longitude=139.3449),
+                           owner, True)
         reported = save_event(None, group, _event_data(midori.id, None, "橋本駅前の朝市", 4), editor, True)
         shop = save_shop(None, group, {"name": "子育てカフェ ひだまり", "address": "相模原市南区相模大野3-1-1",
                                        "area_id": minami.id, "category_id": kosodate.id, "tags": ["子連れOK", "授乳室"],
+                                       "latitude": 35.5322, "longitude": 139.438,
                                        "body": "ベビーカーのまま入れるカフェです。"}, owner, True)
         notice = save_notice(None, group, {"title": "夏休みの子育て相談会のお知らせ", "area_id": hashimoto.id,
                                            "category_id": kosodate.id, "body": "予約は不要です。"}, owner, True)

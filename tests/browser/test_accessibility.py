@@ -17,7 +17,7 @@ from importlib import resources
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, session_cookie
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LocalTiles, session_cookie
 from tests.browser.site_data import build_site
 
 pytestmark = pytest.mark.browser
@@ -39,6 +39,16 @@ class Visit:
     def id(self) -> str:
         name = self.name or self.path
         return f"{name} ({self.as_})" if self.as_ else name
+
+
+def open_first_marker(page: Page) -> None:
+    page.locator("#listing-map .leaflet-marker-icon").first.click()
+    expect(page.locator(".leaflet-popup-content a")).to_be_visible()
+
+
+def set_place_from_address(page: Page) -> None:
+    page.get_by_role("button", name="住所から位置を設定").click()
+    expect(page.locator("#location-status")).to_contain_text("おおよその位置")
 
 
 def submit_empty_login(page: Page) -> None:
@@ -87,10 +97,12 @@ PAGES: list[str | Visit] = [
     "/password-reset",
     Visit("/password-reset/{reset}", name="choose a new password", shows="input[type=password]"),
     Visit("/events", shows="main >> text=親子で遊ぼう 子育てひろば"),
-    Visit("/events/{event}", shows="text=子育てひろば"),
+    Visit("/events/{event}", shows="#item-map .leaflet-marker-icon"),
     "/calendar",
     Visit("/shops", shows="main >> text=子育てカフェ ひだまり"),
-    "/shops/{shop}",
+    Visit("/shops/{shop}", name="shop page with its map", shows="#item-map .leaflet-marker-icon"),
+    Visit("/shops/map", name="shops on the map", shows="#listing-map .leaflet-marker-icon", then=open_first_marker),
+    Visit("/events/map", name="events on the map", shows="#listing-map .leaflet-marker-icon"),
     Visit("/notices", shows="main >> text=夏休みの子育て相談会のお知らせ"),
     "/notices/{notice}",
     Visit("/search?q={word}", name="search with results", shows="main >> text=子育てカフェ ひだまり"),
@@ -118,10 +130,11 @@ PAGES: list[str | Visit] = [
     Visit("/events/new", name="choose a group", as_="owner", shows="main >> text=相模大野まちづくりの会"),
     Visit("/events/new?group={group}", name="new event", as_="editor"),
     Visit("/events/new?group={group}", name="new event with errors", as_="editor", then=submit_empty_form),
-    Visit("/events/{event}/edit", as_="owner"),
+    Visit("/events/{event}/edit", as_="owner", shows="#location-map .leaflet-marker-icon"),
     Visit("/events/{event}/history", as_="owner", shows="main ol.history", then=open_first_details),
-    Visit("/shops/new?group={group}", name="new shop", as_="editor"),
-    Visit("/shops/{shop}/edit", as_="owner"),
+    Visit("/shops/new?group={group}", name="new shop", as_="editor", shows="#location-map .leaflet-control-zoom-in"),
+    Visit("/shops/{shop}/edit", as_="owner", shows="#location-map .leaflet-marker-icon",
+          then=set_place_from_address),
     Visit("/shops/{shop}/history", as_="owner"),
     Visit("/notices/new?group={group}", name="new notice", as_="editor"),
     Visit("/notices/{notice}/edit", as_="owner"),
@@ -204,6 +217,7 @@ NOT_PAGES = {
     "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page
     "communities.reply_link",  # /communities/<slug>/replies/<id> redirects to the reply on its topic's page
     "seo.robots", "seo.sitemap", "seo.sitemap_file", "seo.favicon",  # text, XML and an icon, for crawlers
+    "maps.events_markers", "maps.shops_markers", "maps.place",  # JSON the map pages' script reads
 }
 
 _VISITS = [entry if isinstance(entry, Visit) else Visit(entry) for entry in PAGES]
@@ -243,6 +257,12 @@ def describe(violations: list[dict]) -> str:
 @pytest.fixture(scope="module")
 def site(module_app, password_hash):
     return build_site(module_app, password_hash)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_tiles(module_app, module_live_server):
+    """The maps draw the live server's own test tiles (the outside tile server is out of reach here)."""
+    return LocalTiles(module_app, module_live_server.url)
 
 
 @pytest.fixture(scope="module")
