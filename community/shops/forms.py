@@ -26,8 +26,7 @@ class ShopForm(ContentForm):
                        render_kw={"autocomplete": "organization"})
     name_kana = StringField(_l("名称（よみがな）"), validators=[Length(max=200)])
     kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
-    address = StringField(_l("住所"), validators=[TextRequired(_l("住所を入力してください。")), Length(max=300)],
-                          render_kw={"autocomplete": "street-address"})
+    address = StringField(_l("住所"), validators=[TextRequired(_l("住所を入力してください。")), Length(max=300)])
     latitude = DecimalField(_l("緯度"), places=None, validators=[Optional(), NumberRange(
         min=-90, max=90, message=_l("緯度は-90〜90の数で入力してください。"))])
     longitude = DecimalField(_l("経度"), places=None, validators=[Optional(), NumberRange(
