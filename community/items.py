@@ -38,6 +38,9 @@ KINDS = {
         ItemKind("profile", "community.accounts.models:User"),
     )
 }
+# Groups are found and linked like items (search, the sitemap) but are publishers, not content: moderation,
+# curation and bookmarks walk KINDS and never meet them.
+FINDABLE_KINDS = {**KINDS, "group": ItemKind("group", "community.groups.models:Group")}
 
 
 def kind_of(item) -> str:

@@ -73,7 +73,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["json_ld"] = json_ld
     app.jinja_env.filters["datetime"] = lambda value: f"{format_day(value)} {format_time(value)}" if value else ""
     app.jinja_env.filters["date"] = lambda value: format_day(value) if value else ""
+    app.jinja_env.filters["iso"] = machine_readable
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def machine_readable(value) -> str:
+    """A date or a moment as a <time datetime> value: HTML allows at most three digits of a second, so a moment
+    is given to the second."""
+    from datetime import datetime
+
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()
 
 
 JA_WEEKDAYS = "月火水木金土日"

@@ -70,7 +70,7 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field(autocomplete="username")
+    email = _email_field()
     password = PasswordField(_l("パスワード"), validators=[DataRequired(_l("パスワードを入力してください。"))],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("ログインしたままにする"))

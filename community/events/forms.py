@@ -38,7 +38,7 @@ class EventForm(CoordinatesMixin, ContentForm):
     repeat = SelectField(_l("繰り返し"), choices=REPEAT_CHOICES, validators=[Optional()])
     repeat_until = DateField(_l("繰り返しの最終日"), validators=[Optional()])
     venue_name = StringField(_l("会場"), validators=[Length(max=200)])
-    address = StringField(_l("住所"), validators=[Length(max=300)], render_kw={"autocomplete": "street-address"})
+    address = StringField(_l("住所"), validators=[Length(max=300)])
     fee = StringField(_l("参加費"), validators=[Length(max=300)], description=_l("例: 無料、500円（資料代）"))
     capacity = IntegerField(_l("定員"), validators=[Optional(), NumberRange(min=1, max=1_000_000,
                                                                        message=_l("1以上の数を入力してください。"))])

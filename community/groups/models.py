@@ -30,6 +30,7 @@ class GroupRole(StrEnum):
 
 class Group(TimestampMixin, Model):
     __tablename__ = "groups"
+    KIND = "group"  # its name in search (community.items.FINDABLE_KINDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
@@ -53,6 +54,10 @@ class Group(TimestampMixin, Model):
     @property
     def url(self) -> str:
         return url_for("groups.detail", slug=self.slug)
+
+    @property
+    def link(self) -> str:  # the name every findable kind's address goes by (community.items.link_of)
+        return self.url
 
     def __repr__(self) -> str:
         return f"<Group {self.slug}>"

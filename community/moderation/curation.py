@@ -101,12 +101,12 @@ def features_page(page: int, per_page: int = 30):
 
 def published_collections(limit: int = 6) -> list[Collection]:
     """The newest published 特集, for the home page."""
-    return list(db.session.scalars(select(Collection).where(Collection.is_published.is_(True)).order_by(
+    return list(db.session.scalars(select(Collection).where(policy.public_collections_clause()).order_by(
         Collection.updated_at.desc(), Collection.id.desc()).limit(limit)))
 
 
 def published_collections_page(page: int, per_page: int = 20):
-    return db.paginate(select(Collection).where(Collection.is_published.is_(True)).order_by(
+    return db.paginate(select(Collection).where(policy.public_collections_clause()).order_by(
         Collection.updated_at.desc(), Collection.id.desc()), page=page, per_page=per_page, error_out=False)
 
 

@@ -10,6 +10,7 @@ search re-checks), its twin stands beside it and tests/policy/test_table.py hold
 - items: any kind of item at once (can_view / visible), for bookmarks, my page, moderation, curation, search;
 - moderation: the review queue, reports, curation and site administration;
 - accounts: groups and their editors, follows, profiles, notifications;
+- groups: which groups anyone may find (search, sitemap);
 - search: the same rules as index tokens.
 
 Templates get this package as `policy` and ask it (`policy.can_edit_item(current_user, item)`); they never
@@ -70,6 +71,12 @@ from community.policy.content import (
     publishable_groups,
     visible_clause,
 )
+from community.policy.groups import (
+    can_find_group,
+    findable_groups_clause,
+    is_listed_group,
+    listed_groups_clause,
+)
 from community.policy.items import ANYONE, can_bookmark, can_view, is_public_any_item, public, visible
 from community.policy.moderation import (
     can_appoint_supporters,
@@ -90,6 +97,8 @@ from community.policy.moderation import (
     can_verify_group,
     can_view_collection,
     is_own_item,
+    is_public_collection,
+    public_collections_clause,
 )
 from community.policy.posts import (
     EDIT_WINDOW_MINUTES,
@@ -112,6 +121,8 @@ from community.policy.posts import (
 from community.policy.search import audiences_for_item, audiences_of
 
 __all__ = [
+    "can_find_group", "findable_groups_clause", "is_listed_group", "is_public_collection", "listed_groups_clause",
+    "public_collections_clause",
     "ANYONE", "EDIT_WINDOW_MINUTES", "audiences_for_item", "audiences_of", "board_reply_visible_clause",
     "board_thread_visible_clause", "can_appoint_supporters", "can_bookmark", "can_close_board_thread",
     "can_create_community", "can_curate", "can_delete_account", "can_delete_post", "can_dismiss_supporter",

@@ -1,6 +1,7 @@
 """One answer for an item of any kind in community.items (event, shop, notice, community, topic, reply, board,
-board_reply, profile): may this user see it (can_view), which rows may they see (visible: the SQL twin), and may
-anyone see it (is_public_any_item). Bookmarks, my page, moderation, curation and search ask here."""
+board_reply, profile, and group where search and the sitemap ask): may this user see it (can_view), which rows
+may they see (visible: the SQL twin), and may anyone see it (is_public_any_item). Bookmarks, my page, moderation,
+curation and search ask here."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from community.policy.communities import (
     open_community_ids,
 )
 from community.policy.content import can_view_item, is_public_item, public_clause, visible_clause
+from community.policy.groups import can_find_group, findable_groups_clause, is_listed_group, listed_groups_clause
 from community.policy.posts import (
     board_reply_visible_clause,
     board_thread_visible_clause,
@@ -52,20 +54,23 @@ def can_view(user, item) -> bool:
         return can_view_board_reply(user, item)
     if kind == "profile":
         return not item.is_suspended
+    if kind == "group":  # its page opens for anyone with the address; this is who finds it
+        return can_find_group(user, item)
     return False
 
 
 _CLAUSES = {"event": visible_clause, "shop": visible_clause, "notice": visible_clause,
             "community": community_visible_clause, "topic": topic_visible_clause, "reply": reply_visible_clause,
-            "board": board_thread_visible_clause, "board_reply": board_reply_visible_clause}
+            "board": board_thread_visible_clause, "board_reply": board_reply_visible_clause,
+            "group": findable_groups_clause}
 
 
 def visible(user, kind: str):
     """SQL twin of can_view for the model of `kind`: `select(model).where(visible(user, kind))` lists exactly the
     items can_view allows (the policy table test holds the two to each other)."""
-    from community.items import KINDS
+    from community.items import FINDABLE_KINDS
 
-    model = KINDS[kind].model
+    model = FINDABLE_KINDS[kind].model
     if kind == "profile":
         return model.is_suspended.is_(False)
     clause = _CLAUSES.get(kind)
@@ -82,17 +87,21 @@ def is_public_any_item(item, at=None) -> bool:
         return is_open_community(item)
     if kind == "profile":
         return not item.is_suspended and not item.profile_hidden
+    if kind == "group":
+        return is_listed_group(item)
     return can_view(ANYONE, item)
 
 
 def public(kind: str, at=None):
     """SQL twin of is_public_any_item for the model of `kind`: the rows anyone may see, all that the sitemap
     lists."""
-    from community.items import KINDS
+    from community.items import FINDABLE_KINDS
 
-    model = KINDS[kind].model
+    model = FINDABLE_KINDS[kind].model
     if kind in ("event", "shop", "notice"):
         return public_clause(model, at)
+    if kind == "group":
+        return listed_groups_clause(model)
     if kind == "community":
         return model.id.in_(open_community_ids())
     if kind == "profile":

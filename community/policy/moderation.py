@@ -70,8 +70,20 @@ def can_curate(user) -> bool:
     return is_staff(user)
 
 
+def is_public_collection(collection) -> bool:
+    """A 特集 anyone may read: a supporter has published it."""
+    return bool(collection.is_published)
+
+
+def public_collections_clause():
+    """SQL twin of is_public_collection: the 特集 that /features and the sitemap list."""
+    from community.moderation.models import Collection
+
+    return Collection.is_published.is_(True)
+
+
 def can_view_collection(user, collection) -> bool:
-    return collection.is_published or can_curate(user)
+    return is_public_collection(collection) or can_curate(user)
 
 
 # --- site administration: admins (city staff) ---------------------------------------------------------

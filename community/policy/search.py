@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from community.policy.base import community_roles_of, group_roles_of, is_signed_in, is_staff
 from community.policy.content import is_public_item
+from community.policy.groups import is_listed_group
 
 
 def audiences_of(user) -> list[str]:
@@ -23,8 +24,10 @@ def audiences_for_item(item) -> list[str]:
     """The tokens an indexed item carries: `public` when it is published in a published place; a closed
     community's content only for its members; anything else for its group, its author and staff."""
     from community.content.models import Status
-    from community.items import community_of
+    from community.items import community_of, kind_of
 
+    if kind_of(item) == "group":  # a group is found by everyone once listed, else by its own people and staff
+        return ["public"] if is_listed_group(item) else [f"group:{item.id}", "staff"]
     if getattr(item, "deleted_at", None) is not None:
         return []
     community = community_of(item)

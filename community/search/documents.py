@@ -11,11 +11,11 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from community import policy
-from community.items import KINDS, kind_of, link_of
+from community.items import FINDABLE_KINDS, kind_of, link_of
 from community.text import plain_text
 
 # Kinds that are searched (profiles are not).
-INDEXED_KINDS = ("event", "shop", "notice", "community", "topic", "reply", "board", "board_reply")
+INDEXED_KINDS = ("event", "shop", "notice", "community", "topic", "reply", "board", "board_reply", "group")
 
 
 def key_of(kind: str, item_id: int) -> str:
@@ -33,7 +33,11 @@ def _area_tokens(area) -> str:
 # The portal's own words for each kind, as a resident searches for them (「イベント 子育て」); the index is
 # Japanese whatever the interface language.
 KIND_WORDS = {"event": "イベント 催し", "shop": "お店 施設", "notice": "お知らせ", "community": "コミュニティ",
-              "topic": "コミュニティ トピック", "reply": "コミュニティ", "board": "伝言板", "board_reply": "伝言板"}
+              "topic": "コミュニティ トピック", "reply": "コミュニティ", "board": "伝言板", "board_reply": "伝言板",
+              "group": "団体"}
+# A group's own kind (community.groups.models.GroupKind), in the words residents use for it.
+GROUP_KIND_WORDS = {"jichikai": "自治会 町内会", "npo": "NPO 市民団体", "shop": "店舗 事業者",
+                    "school": "学校 教育機関", "city": "市役所 市の部署 公共施設", "circle": "サークル"}
 _AREA_NAMES_SECONDS = 60.0
 _area_names: dict = {"at": float("-inf"), "names": {}}
 
@@ -99,6 +103,9 @@ def document(item, last_ends: Mapping[int, datetime] | None = None) -> dict | No
         doc.update(title=item.title, body=plain_text(item.body), area=_area_tokens(item.area))
     elif kind == "board_reply":
         doc.update(title=item.thread.title, body=plain_text(item.body), area=_area_tokens(item.thread.area))
+    elif kind == "group":
+        doc.update(title=item.name, body=_join(plain_text(item.description), GROUP_KIND_WORDS.get(item.kind, "")),
+                   area=_area_tokens(item.area))
     else:
         return None
     doc["body"] = _join(doc.get("body", ""), _place_words(kind, *_area_and_category(kind, item)))
@@ -113,6 +120,8 @@ def _area_and_category(kind: str, item):
         return item.area, None
     if kind == "board_reply":
         return item.thread.area, None
+    if kind == "group":
+        return item.area, None
     return item.area, getattr(item, "category", None)
 
 
@@ -134,6 +143,7 @@ def _loader_options(kind: str, model):
     from community.board.models import BoardReply, BoardThread
     from community.communities.models import Community, Reply, Topic
     from community.events.models import Event
+    from community.groups.models import Group
     from community.notices.models import Notice
     from community.shops.models import Shop
 
@@ -149,6 +159,7 @@ def _loader_options(kind: str, model):
                   joinedload(Reply.topic).joinedload(Topic.community).joinedload(Community.category)],
         "board": [joinedload(BoardThread.area)],
         "board_reply": [joinedload(BoardReply.thread).joinedload(BoardThread.area)],
+        "group": [joinedload(Group.area)],
     }
     return options[kind]
 
@@ -157,7 +168,7 @@ def load_items(kind: str, ids) -> dict[int, object]:
     """Items of one kind with what their documents need, in one query."""
     from community.extensions import db
 
-    model = KINDS[kind].model
+    model = FINDABLE_KINDS[kind].model
     query = select(model).options(*_loader_options(kind, model)).where(model.id.in_(list(ids)))
     return {item.id: item for item in db.session.scalars(query).unique()}
 
@@ -172,6 +183,7 @@ def _rebuild_options(kind: str) -> list:
     from community.board.models import BoardReply, BoardThread
     from community.communities.models import Community, Reply, Topic
     from community.events.models import Event
+    from community.groups.models import Group
     from community.notices.models import Notice
     from community.shops.models import Shop
 
@@ -205,6 +217,8 @@ def _rebuild_options(kind: str) -> list:
                         joinedload(BoardReply.thread).options(
                             load_only(BoardThread.title, BoardThread.area_id, BoardThread.status,
                                       BoardThread.deleted_at))],
+        "group": [load_only(Group.slug, Group.name, Group.kind, Group.description, Group.area_id, Group.verified,
+                            Group.updated_at)],
     }
     return options[kind]
 
@@ -266,7 +280,7 @@ def all_documents(batch: int = 1000) -> Iterator[dict]:
 
     areas, categories = _reference_data()
     for kind in INDEXED_KINDS:
-        model = KINDS[kind].model
+        model = FINDABLE_KINDS[kind].model
         query = select(model).options(*_rebuild_options(kind)).order_by(model.id).limit(batch)
         last = 0
         while True:
@@ -293,5 +307,5 @@ def count_items() -> int:
 
     from community.extensions import db
 
-    counts = [select(func.count()).select_from(KINDS[k].model).scalar_subquery() for k in INDEXED_KINDS]
+    counts = [select(func.count()).select_from(FINDABLE_KINDS[k].model).scalar_subquery() for k in INDEXED_KINDS]
     return sum(db.session.execute(select(*counts)).one())

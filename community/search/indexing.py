@@ -48,10 +48,10 @@ SETTLE = 2.0  # seconds a caller that must see its own commit indexed waits for 
 
 
 def _kinds_by_class() -> dict[type, str]:
-    from community.items import KINDS
+    from community.items import FINDABLE_KINDS
     from community.search.documents import INDEXED_KINDS
 
-    return {KINDS[kind].model: kind for kind in INDEXED_KINDS}
+    return {FINDABLE_KINDS[kind].model: kind for kind in INDEXED_KINDS}
 
 
 _kind_cache: dict[type, str] = {}

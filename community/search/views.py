@@ -23,7 +23,7 @@ PER_PAGE = 20
 KIND_LABELS = {
     "event": _l("イベント"), "shop": _l("お店・施設"), "notice": _l("お知らせ"), "community": _l("コミュニティ"),
     "topic": _l("コミュニティのトピック"), "reply": _l("コミュニティの返信"), "board": _l("伝言板"),
-    "board_reply": _l("伝言板の返信"),
+    "board_reply": _l("伝言板の返信"), "group": _l("団体"),
 }
 
 
@@ -105,17 +105,17 @@ def _still_visible(hits):
     """Every hit of every kind is checked against the database policy before it is shown (one query per kind on
     the page): the index may lag behind a change — a notice's publishing window passing, a community turning
     closed, a member leaving — that another request or another host made."""
-    from community.items import KINDS
+    from community.items import FINDABLE_KINDS
 
     wanted: dict[str, list[int]] = {}
     for hit in hits:
         wanted.setdefault(hit.kind, []).append(hit.id)
     checked = {}
     for kind, ids in wanted.items():
-        if kind not in KINDS:
+        if kind not in FINDABLE_KINDS:
             checked[kind] = set()
             continue
-        model = KINDS[kind].model
+        model = FINDABLE_KINDS[kind].model
         checked[kind] = set(db.session.scalars(select(model.id).where(model.id.in_(ids),
                                                                       policy.visible(current_user, kind))))
     return [hit for hit in hits if hit.id in checked[hit.kind]]

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from flask import url_for
-from sqlalchemy import func, select, true
+from sqlalchemy import func, null, select, true
 
 from community import policy
 from community.extensions import db
@@ -27,6 +27,15 @@ LISTING_ENDPOINTS = ("main.home", "events.index", "events.month", "shops.index",
 
 
 @dataclass(frozen=True)
+class Parent:
+    """A URL argument filled from a row the page's row belongs to (a topic's community's slug), joined in."""
+
+    relation: str   # the relationship of the page's model
+    key: str        # its column that fills the argument
+    argument: str
+
+
+@dataclass(frozen=True)
 class Source:
     """One kind of page: which rows (the policy's public clause), the URL argument they fill and their date."""
 
@@ -36,6 +45,7 @@ class Source:
     key: str        # the column that fills the URL argument
     modified: str | None  # the column that says when the page last changed
     where: Callable[[], object]
+    parent: Parent | None = None
 
     @property
     def model(self):
@@ -45,10 +55,20 @@ class Source:
         return getattr(import_module(module), name)
 
     def query(self):
+        """Rows of (key, last modified or None[, the parent's key])."""
         model = self.model
-        modified = getattr(model, self.modified) if self.modified else None
-        columns = (getattr(model, self.key),) + ((modified,) if modified is not None else ())
-        return select(*columns).where(self.where()).order_by(model.id)
+        modified = getattr(model, self.modified) if self.modified else null()
+        query = select(getattr(model, self.key), modified)
+        if self.parent is not None:
+            relation = getattr(model, self.parent.relation)
+            query = query.add_columns(getattr(relation.mapper.class_, self.parent.key)).join(relation)
+        return query.where(self.where()).order_by(model.id)
+
+    def url_arguments(self, row) -> dict:
+        arguments = {self.argument: row[0]}
+        if self.parent is not None:
+            arguments[self.parent.argument] = row[2]
+        return arguments
 
     def count(self):
         return select(func.count()).select_from(self.model).where(self.where()).scalar_subquery()
@@ -65,8 +85,14 @@ SOURCES = (
            lambda: policy.public("community")),
     Source("board.thread", "thread_id", "community.board.models:BoardThread", "id", "last_post_at",
            lambda: policy.public("board")),
-    # Groups and the area and category pages have no hidden state: every one has a public page.
-    Source("groups.detail", "slug", "community.groups.models:Group", "slug", "updated_at", lambda: true()),
+    # Topics of open communities only: a closed community's topics are for its members.
+    Source("communities.topic", "topic_id", "community.communities.models:Topic", "id", "last_post_at",
+           lambda: policy.public("topic"), parent=Parent("community", "slug", "slug")),
+    Source("moderation.collection", "slug", "community.moderation.models:Collection", "slug", "updated_at",
+           lambda: policy.public_collections_clause()),
+    Source("groups.detail", "slug", "community.groups.models:Group", "slug", "updated_at",
+           lambda: policy.public("group")),
+    # The area and category pages have no hidden state: every one has a public page.
     Source("areas.detail", "slug", "community.areas.models:Area", "slug", None, lambda: true()),
     Source("areas.category", "slug", "community.areas.models:Category", "slug", None, lambda: true()),
 )
@@ -104,8 +130,7 @@ def entries(first: int, size: int, per_source: list[int]) -> Iterator[Entry]:
         if start < stop:
             rows = db.session.execute(source.query().offset(start).limit(stop - start)).all()
             for row in rows:
-                yield Entry(url_for(source.endpoint, **{source.argument: row[0]}, _external=True),
-                            row[1] if len(row) > 1 else None)
+                yield Entry(url_for(source.endpoint, **source.url_arguments(row), _external=True), row[1])
         position += count
         if position >= end:
             break

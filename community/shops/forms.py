@@ -27,8 +27,7 @@ class ShopForm(CoordinatesMixin, ContentForm):
                        render_kw={"autocomplete": "organization"})
     name_kana = StringField(_l("名称（よみがな）"), validators=[Length(max=200)])
     kind = SelectField(_l("種類"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()])
-    address = StringField(_l("住所"), validators=[TextRequired(_l("住所を入力してください。")), Length(max=300)],
-                          render_kw={"autocomplete": "street-address"})
+    address = StringField(_l("住所"), validators=[TextRequired(_l("住所を入力してください。")), Length(max=300)])
     opening_hours = StringField(_l("営業時間・開館時間"), validators=[Length(max=300)])
     holidays = StringField(_l("定休日・休館日"), validators=[Length(max=300)])
     phone = StringField(_l("電話番号"), validators=[Optional(), Length(max=40), Regexp(

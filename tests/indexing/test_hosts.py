@@ -75,6 +75,7 @@ def test_what_one_host_saves_edits_and_deletes_the_other_finds(app, host_b, clie
     from community.events.models import Event
     from community.extensions import db
 
+    _follow(host_b)  # what the fixtures wrote (the editor's group is indexed too)
     event = make_item("event", editor.group, title="相模川の花火大会")
     assert "相模川の花火大会" in _found(app, "花火大会")  # host A applied its own commit
     assert "相模川の花火大会" not in _found(host_b, "花火大会")  # B has not looked at the log yet
@@ -203,10 +204,6 @@ def test_pruning_waits_for_live_hosts_and_a_host_gone_too_long_is_told_to_reinde
     from community.search.models import SearchChange, SearchHost
     from community.timeutil import now_utc
 
-    _event(app, editor.group, "剪定を待つ催し")
-    _follow(host_b)
-    _event(app, editor.group, "Bがまだ読んでいない催し")
-
     def changes() -> int:
         with app.app_context():
             return db.session.scalar(select(func.count()).select_from(SearchChange))
@@ -215,6 +212,11 @@ def test_pruning_waits_for_live_hosts_and_a_host_gone_too_long_is_told_to_reinde
         with app.app_context():
             return prune(timedelta(days=7))
 
+    _follow(host_b)
+    prune_now()  # what the fixtures wrote (the editor's group is indexed too), applied by both hosts
+    _event(app, editor.group, "剪定を待つ催し")
+    _follow(host_b)
+    _event(app, editor.group, "Bがまだ読んでいない催し")
     assert changes() == 2
     assert prune_now() == 1  # both hosts applied the first row; B has not applied the second
     assert changes() == 1

@@ -77,6 +77,41 @@ def test_sitemap_lists_public_pages_only(client, app, editor, make_group, make_i
     assert entry.findtext("sm:lastmod", namespaces=NS) == updated.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
+def test_sitemap_lists_published_features_open_topics_and_listed_groups_only(
+        client, app, make_user, make_community, make_topic, make_group):
+    from community.extensions import db
+    from community.moderation.models import Collection
+
+    with app.app_context():
+        db.session.add_all([Collection(slug="summer-kids", title="夏の子育て特集", is_published=True),
+                            Collection(slug="draft-feature", title="作りかけの特集", is_published=False)])
+        db.session.commit()
+    owner = make_user()
+    open_one = make_community(admin=owner, slug="open-circle")
+    closed = make_community(admin=owner, closed=True, slug="closed-circle")
+    open_topic = make_topic(open_one, owner, title="公開の話題")
+    closed_topic = make_topic(closed, owner, title="会員だけの話題")
+    removed_topic = make_topic(open_one, owner, title="消した話題")
+    with app.app_context():
+        from community.communities.models import Topic
+        from community.timeutil import now_utc
+
+        db.session.get(Topic, removed_topic.id).deleted_at = now_utc()
+        db.session.commit()
+    make_group(slug="verified-group")
+    make_group(slug="unverified-group", verified=False)
+
+    urls = locations(client)[1]
+    base = "http://localhost"
+    for path in ("/features/summer-kids", f"/communities/open-circle/topics/{open_topic.id}", "/groups/verified-group"):
+        assert base + path in urls, path
+    for path in ("/features/draft-feature", f"/communities/closed-circle/topics/{closed_topic.id}",
+                 f"/communities/open-circle/topics/{removed_topic.id}", "/groups/unverified-group"):
+        assert base + path not in urls, path
+    assert client.get(f"/communities/open-circle/topics/{open_topic.id}").status_code == 200
+    assert client.get("/features/summer-kids").status_code == 200
+
+
 def _meetup(app, community, author) -> int:
     from datetime import timedelta
 
