@@ -302,7 +302,8 @@ def test_home_shows_upcoming_events_new_notices_and_recently_updated_shops(clien
     events = section(home, "area-events-heading")
     assert re.findall(r">(行事\d)</a>", events) == [f"行事{n}" for n in range(6)]  # soonest six
     assert "昨日の行事" not in events
-    assert re.findall(r">(お知らせ\d)</a>", section(home, "area-notices-heading")) == ["お知らせ2", "お知らせ1", "お知らせ0"]
+    notices = section(home, "area-notices-heading")
+    assert re.findall(r">(お知らせ\d)</a>", notices) == ["お知らせ2", "お知らせ1", "お知らせ0"]
     shop_links = re.compile(r'<a href="/shops/\d+">([^<]*)</a>')
     assert shop_links.findall(section(home, "area-shops-heading")) == ["新しいお店", "古いお店"]
 
