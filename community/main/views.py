@@ -41,9 +41,10 @@ def home():
     area = chosen_area()
     if area is not None:
         g.page_area_slug = area.slug  # the urgent banner adds this area's notices
-    return render_template("main/home.html", area=area, areas=area_tree(), categories=ordered_categories(),
+    page = render_template("main/home.html", area=area, areas=area_tree(), categories=ordered_categories(),
                            **sections.whats_on(), **sections.curated(), **sections.new_in_area(area),
                            **sections.conversations(current_user))
+    return page, {"Vary": "Cookie"}  # the chosen area changes the page: a shared cache must not mix them
 
 
 def chosen_area():

@@ -36,7 +36,7 @@ def home_now(monkeypatch):
 
 
 @pytest.fixture
-def section(client):
+def section():
     """section(html, id) -> the HTML of the home page's <section> whose heading has that id."""
 
     def find(page: str, heading_id: str) -> str:
@@ -220,6 +220,10 @@ def test_area_picker_is_remembered_across_requests_and_can_be_forgotten(client, 
     client.post("/preferences/area", data={"area": "minami", "forget": "1"})
     mine = section(client.get("/").get_data(as_text=True), "my-area-heading")
     assert "南区の新着情報" not in mine and "橋本のお知らせ" in mine
+
+
+def test_home_varies_with_the_cookie_that_holds_the_area(client):
+    assert "Cookie" in client.get("/").headers["Vary"]
 
 
 def test_area_picker_refuses_unknown_areas_and_forged_posts(client, section):
