@@ -77,6 +77,16 @@ def is_closed(thread: BoardThread, now: datetime | None = None) -> bool:
 
 def listed_threads(user, filters: BoardFilters, now: datetime | None = None):
     """The threads this user may see, newest activity first; ended ones only when asked for."""
+    return db.paginate(threads_query(user, filters, now), page=filters.page, per_page=THREADS_PER_PAGE,
+                       error_out=False)
+
+
+def latest_threads(user, limit: int, now: datetime | None = None) -> list[BoardThread]:
+    """The first few threads of the board's own list (/board), without counting them all (home page)."""
+    return list(db.session.scalars(threads_query(user, BoardFilters(), now).limit(limit)))
+
+
+def threads_query(user, filters: BoardFilters, now: datetime | None = None):
     now = now or utcnow()
     query = (
         select(BoardThread)
@@ -89,8 +99,7 @@ def listed_threads(user, filters: BoardFilters, now: datetime | None = None):
         query = query.where(BoardThread.kind == filters.kind)
     if filters.area is not None:
         query = query.where(area_and_descendants_clause(BoardThread.area_id, filters.area))
-    query = query.order_by(BoardThread.last_post_at.desc(), BoardThread.id.desc())
-    return db.paginate(query, page=filters.page, per_page=THREADS_PER_PAGE, error_out=False)
+    return query.order_by(BoardThread.last_post_at.desc(), BoardThread.id.desc())
 
 
 def load_thread(thread_id: int) -> BoardThread | None:

@@ -38,10 +38,14 @@ def community_by_slug(slug: str) -> Community | None:
                              .where(Community.slug == slug))
 
 
-def listed_communities(area=None, category=None, sort: str = "active", page: int = 1, per_page: int = PER_PAGE):
-    """A page of the directory: published communities, open and closed (their names are public)."""
+def listed_communities(area=None, category=None, sort: str = "active", page: int = 1, per_page: int = PER_PAGE,
+                       open_only: bool = False):
+    """A page of the directory: published communities, open and closed (their names are public), or only the
+    open ones (anyone may read inside)."""
     query = (select(Community).options(joinedload(Community.area), joinedload(Community.category))
              .where(Community.status == Status.PUBLISHED))
+    if open_only:
+        query = query.where(Community.id.in_(policy.open_community_ids()))
     if area is not None:
         query = query.where(area_and_descendants_clause(Community.area_id, area))
     if category is not None:
@@ -51,6 +55,14 @@ def listed_communities(area=None, category=None, sort: str = "active", page: int
     else:
         query = query.order_by(Community.last_activity_at.desc(), Community.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def active_communities(limit: int) -> list[Community]:
+    """Open communities (anyone may read inside), most recently active first: the directory's default order."""
+    query = (select(Community).options(joinedload(Community.area), joinedload(Community.category))
+             .where(Community.id.in_(policy.open_community_ids()))
+             .order_by(Community.last_activity_at.desc(), Community.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
 
 
 def membership_of(user, community: Community) -> CommunityMembership | None:

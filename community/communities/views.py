@@ -31,9 +31,10 @@ def index():
         errors.append(_("指定された分野が見つかりません。すべての分野を表示しています。"))
     sort = request.args.get("sort", "active")
     sort = sort if sort in SORTS else "active"
-    page = listed_communities(area, category, sort, requested_page())
+    open_only = request.args.get("open") == "1"
+    page = listed_communities(area, category, sort, requested_page(), open_only=open_only)
     return render_template("communities/index.html", page=page, area=area, category=category, sort=sort,
-                           errors=errors, areas=area_tree(), categories=ordered_categories())
+                           open_only=open_only, errors=errors, areas=area_tree(), categories=ordered_categories())
 
 
 @bp.route("/communities/new", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from community import policy
@@ -55,11 +55,9 @@ def occurrence_starts(event: Event) -> list[datetime]:
     return starts or [event.starts_at]
 
 
-def occurrences_query(filters: ListingFilters, now: datetime | None = None):
-    """Public event dates for the filters, soonest first (a past view: latest first)."""
-    start, end = event_window(filters, now)
-    past = filters.when == "past"
-    query = (
+def public_occurrences():
+    """Public event dates with what a listing shows of their event (area, category, group, community) loaded."""
+    return (
         select(EventOccurrence)
         .join(EventOccurrence.event)
         .options(contains_eager(EventOccurrence.event).joinedload(Event.area),
@@ -68,6 +66,13 @@ def occurrences_query(filters: ListingFilters, now: datetime | None = None):
                  contains_eager(EventOccurrence.event).joinedload(Event.community))
         .where(policy.public_clause(Event))
     )
+
+
+def occurrences_query(filters: ListingFilters, now: datetime | None = None):
+    """Public event dates for the filters, soonest first (a past view: latest first)."""
+    start, end = event_window(filters, now)
+    past = filters.when == "past"
+    query = public_occurrences()
     if start is not None:
         query = query.where(EventOccurrence.ends_at > start)
     if end is not None:
@@ -79,17 +84,17 @@ def occurrences_query(filters: ListingFilters, now: datetime | None = None):
     return query.order_by(EventOccurrence.starts_at, EventOccurrence.id)
 
 
-def first_occurrences(query, limit: int, past: bool = False):
+def first_occurrences(query, limit: int, past: bool = False, order=None):
     """Each event's first date among those `query` selects, `limit` events at most, in date order.
 
     `query` is a select(EventOccurrence) joined to its Event (occurrences_query, or one built the same way
     with policy clauses). A repeating event has hundreds of dates: ranking them per event in SQL lists it
     once, at its next date (a past view: its latest), without letting it push other events off the page.
+    `order` replaces that date order (both for picking each event's date and for the list).
     """
-    if past:
-        order = (EventOccurrence.starts_at.desc(), EventOccurrence.id.desc())
-    else:
-        order = (EventOccurrence.starts_at, EventOccurrence.id)
+    if order is None:
+        order = ((EventOccurrence.starts_at.desc(), EventOccurrence.id.desc()) if past
+                 else (EventOccurrence.starts_at, EventOccurrence.id))
     ranked = (
         select(EventOccurrence.id,
                func.row_number().over(partition_by=EventOccurrence.event_id, order_by=order).label("rank"))
@@ -107,8 +112,27 @@ def listed_occurrences(filters: ListingFilters, now: datetime | None = None, per
 
 
 def upcoming_occurrences(filters: ListingFilters, limit: int) -> list[EventOccurrence]:
-    """The next few public event dates, without counting them all (home and area pages)."""
-    return list(db.session.scalars(occurrences_query(filters).limit(limit)))
+    """The next few public events (each at its next date, so a repeating one takes one place), without counting
+    them all (home and area pages)."""
+    return list(db.session.scalars(first_occurrences(occurrences_query(filters), limit)))
+
+
+def events_during(start: datetime, end: datetime, limit: int, filters: ListingFilters | None = None,
+                  leave_out: tuple[int, ...] | list[int] = ()) -> list[EventOccurrence]:
+    """The public events taking place in [start, end), each once at its first date there, at most `limit`.
+
+    Those that begin in the window come first, soonest first; those already running when it opens (a
+    weeks-long exhibition) follow, so they cannot push the period's own events off a short list.
+    `leave_out` names events already shown elsewhere on the page. One query whatever the number of dates.
+    """
+    query = public_occurrences().where(EventOccurrence.ends_at > start, EventOccurrence.starts_at < end)
+    if filters is not None:
+        query = apply_place_and_topic(query, Event, filters)
+    if leave_out:
+        query = query.where(EventOccurrence.event_id.not_in(list(leave_out)))
+    running_first = case((EventOccurrence.starts_at < start, 1), else_=0)
+    order = (running_first, EventOccurrence.starts_at, EventOccurrence.id)
+    return list(db.session.scalars(first_occurrences(query, limit, order=order)))
 
 
 def occurrences_between(start: datetime, end: datetime, filters: ListingFilters) -> list[EventOccurrence]:

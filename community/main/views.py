@@ -2,14 +2,25 @@
 
 import re
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
-from community.areas.services import area_tree, ordered_categories
-from community.content.filters import ListingFilters
-from community.content.listing import front_page_sections
+from community.areas.services import area_by_slug, area_tree, ordered_categories
 from community.db import is_database_unavailable
 from community.extensions import db
 from community.logs import remember_exception, request_id
@@ -25,11 +36,43 @@ MEDIA_NAME = re.compile(r"(thumb-)?[A-Za-z0-9_-]{22}\.(jpg|png|webp)")
 
 @bp.route("/")
 def home():
-    from community.moderation.curation import featured_for, published_collections
+    from community.main import home as sections
 
-    sections = front_page_sections(ListingFilters())
-    return render_template("main/home.html", areas=area_tree(), categories=ordered_categories(),
-                           featured=featured_for(), collections=published_collections(), **sections)
+    area = chosen_area()
+    if area is not None:
+        g.page_area_slug = area.slug  # the urgent banner adds this area's notices
+    page = render_template("main/home.html", area=area, areas=area_tree(), categories=ordered_categories(),
+                           **sections.whats_on(), **sections.curated(), **sections.new_in_area(area),
+                           **sections.conversations(current_user))
+    return page, {"Vary": "Cookie"}  # the chosen area changes the page: a shared cache must not mix them
+
+
+def chosen_area():
+    """The area the visitor chose on the home page (a cookie), or None; a removed area counts as none."""
+    from community.main.home import AREA_COOKIE
+
+    slug = request.cookies.get(AREA_COOKIE, "").strip()
+    return area_by_slug(slug) if slug else None
+
+
+@bp.route("/preferences/area", methods=["POST"])
+def set_area():
+    """Remembers (or, with forget, forgets) the home page's area; works as a plain form without JavaScript."""
+    from community.main.home import AREA_COOKIE
+
+    response = redirect(url_for("main.home", _anchor="my-area"))
+    slug = request.form.get("area", "").strip()
+    if "forget" in request.form or not slug:
+        response.delete_cookie(AREA_COOKIE, httponly=True, samesite="Lax")
+        flash(_("地域の選択を解除しました。"), "success")
+        return response
+    area = area_by_slug(slug)
+    if area is None:
+        flash(_("指定された地域が見つかりません。もう一度選んでください。"), "error")
+        return response
+    response.set_cookie(AREA_COOKIE, area.slug, max_age=ONE_YEAR, httponly=True, samesite="Lax")
+    flash(_("「%(area)s」の新着情報を表示します。", area=area.name), "success")
+    return response
 
 
 @bp.route("/healthz")

@@ -25,12 +25,12 @@ def item_link(item) -> str | None:
 
 
 def load_items(pairs) -> dict[tuple[str, int], object]:
-    """{(kind, id): item} with their groups, areas, communities, topics and threads attached in a fixed
+    """{(kind, id): item} with their groups, areas, categories, communities, topics and threads attached in a fixed
     number of queries, so that title_of, link_of, item.group, item.area or item.topic ask no more.
 
     The related objects are set on the items (not just left in the session, whose identity map holds
     them weakly and may drop them before the template reads them)."""
-    from community.areas.models import Area
+    from community.areas.models import Area, Category
     from community.board.models import BoardThread
     from community.communities.models import Community, Topic
     from community.groups.models import Group
@@ -58,6 +58,8 @@ def load_items(pairs) -> dict[tuple[str, int], object]:
     everything += list(communities.values())
     attach(everything, "group_id", "group", fetch(Group, [getattr(i, "group_id", None) for i in everything]))
     attach(everything, "area_id", "area", fetch(Area, [getattr(i, "area_id", None) for i in everything]))
+    attach(everything, "category_id", "category",
+           fetch(Category, [getattr(i, "category_id", None) for i in everything]))
     return found
 
 

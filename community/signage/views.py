@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -61,9 +61,12 @@ class LazyUrgentNotices:
 
 
 def _page_area_slug() -> str | None:
-    """?area=… on any page, or the area an /areas/<slug> page shows."""
+    """?area=… on any page, the area an /areas/<slug> page shows, or the one a view named (g.page_area_slug: the
+    area a visitor chose on the home page)."""
     if request.endpoint == "areas.detail" and request.view_args:
         return request.view_args.get("slug")
+    if g.get("page_area_slug"):
+        return g.page_area_slug
     slug = request.args.get("area", "")
     return slug.strip() or None
 

@@ -81,6 +81,12 @@ def choose_text_size_xlarge(page: Page) -> None:
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xlarge\b"))
 
 
+def choose_home_area(page: Page) -> None:
+    page.locator("#home-area").select_option("hashimoto")
+    page.get_by_role("button", name="この地域にする").click()
+    expect(page.locator("#my-area-heading")).to_contain_text("橋本")
+
+
 def signage_next_slide(page: Page) -> None:
     before = page.locator("#signage-slides").get_attribute("data-current-slide")
     page.evaluate("() => window.signage.next()")
@@ -124,6 +130,7 @@ PAGES: list[str | Visit] = [
     Visit("/login", name="login with errors", then=submit_empty_login),
     Visit("/", name="home in English", then=switch_to_english),
     Visit("/", name="home at 特大", then=choose_text_size_xlarge),
+    Visit("/", name="home with an area chosen", then=choose_home_area, shows="#my-area .card"),
     # A group's owner and editor
     Visit("/groups/{group}", name="group page", as_="owner"),
     Visit("/groups/new", as_="owner"),

@@ -299,12 +299,13 @@ def test_home_shows_upcoming_events_new_notices_and_recently_updated_shops(clien
     old = make_item("shop", group, name="古いお店")
     make_item("shop", group, name="新しいお店")
     home = client.get("/").get_data(as_text=True)
-    events = section(home, "events-heading")
+    events = section(home, "area-events-heading")
     assert re.findall(r">(行事\d)</a>", events) == [f"行事{n}" for n in range(6)]  # soonest six
     assert "昨日の行事" not in events
-    assert re.findall(r">(お知らせ\d)</a>", section(home, "notices-heading")) == ["お知らせ2", "お知らせ1", "お知らせ0"]
+    notices = section(home, "area-notices-heading")
+    assert re.findall(r">(お知らせ\d)</a>", notices) == ["お知らせ2", "お知らせ1", "お知らせ0"]
     shop_links = re.compile(r'<a href="/shops/\d+">([^<]*)</a>')
-    assert shop_links.findall(section(home, "shops-heading")) == ["新しいお店", "古いお店"]
+    assert shop_links.findall(section(home, "area-shops-heading")) == ["新しいお店", "古いお店"]
 
     with app.app_context():
         from community.areas.services import area_by_slug
@@ -316,7 +317,7 @@ def test_home_shows_upcoming_events_new_notices_and_recently_updated_shops(clien
     assert response.status_code == 302
     client.post("/logout")
     home = client.get("/").get_data(as_text=True)
-    assert shop_links.findall(section(home, "shops-heading")) == ["古いお店（改装）", "新しいお店"]
+    assert shop_links.findall(section(home, "area-shops-heading")) == ["古いお店（改装）", "新しいお店"]
 
 
 def test_area_page_shows_its_own_sections(client, editor, make_item):

@@ -137,4 +137,4 @@ def test_home_page_sql_statements_are_bounded(client, count_queries, make_group,
     with count_queries() as many:
         client.get("/")
     assert many.n == few.n
-    assert many.n <= 8
+    assert many.n <= 12  # the home page's sections: tests/main/test_home.py counts them with every kind of data

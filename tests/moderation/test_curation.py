@@ -242,11 +242,11 @@ def test_published_collections_for_the_home_page(app, client, login, supporter, 
 def test_featured_items_and_collections_show_on_the_home_page(app, client, login, supporter, editor, make_item,
                                                                collection):
     event = make_item("event", editor.group, title="みんなの夏祭り")
-    assert 'id="featured-heading"' not in client.get("/").get_data(as_text=True)  # nothing featured: no section
+    assert "いまおすすめしている情報はありません。" in client.get("/").get_data(as_text=True)  # nothing featured yet
     login(supporter)
     client.post("/moderation/features", data={"item_url": f"/events/{event.id}", "place": "", "note": "家族で"})
     html = client.get("/").get_data(as_text=True)
-    assert f'<a href="/events/{event.id}">みんなの夏祭り</a>' in html and "家族で" in html
+    assert f'<a href="/events/{event.id}">みんなの夏祭り</a>' in html and "いまおすすめしている情報" not in html
     assert '<a href="/features/kosodate">子育て応援特集</a>' in html
 
 
