@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _fill_instance_defaults(app)
 
-    from community import error_reports, extensions, logs, models, security, templating  # noqa: F401 - the schema
+    from community import cache, error_reports, extensions, logs, models, security, templating  # noqa: F401 - the schema
     from community.accounts.models import Guest
 
     logs.init_app(app)  # first: the request id and start time before any other extension's work
@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     templating.init_app(app)
+    cache.init_app(app)
 
     from community.accounts.views import bp as accounts_bp
     from community.api.views import bp as api_bp

@@ -53,3 +53,80 @@ def same_for_everyone(view):
         return response.make_conditional(request)
 
     return cached
+
+
+# --- whole pages for visitors who are not signed in -------------------------------------------------------
+
+# The page is rendered with this in place of the visitor's CSRF token, kept so, and each answer gets its own.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-9d2e47"
+# Pages that are not the same for every visitor with the same URL and cookies, or that keep their own rules.
+UNCACHED_PREFIXES = ("static", "main.media", "main.healthz", "signage.", "feeds.", "api.", "search.", "accounts.",
+                     "me.", "notifications.", "moderation.", "mail.", "seo.")
+
+
+def _page_key() -> str | None:
+    """The cache key of this request's page, or None when it must be rendered for this visitor alone."""
+    from flask import current_app, session
+    from flask_login import current_user
+
+    endpoint = request.endpoint or ""
+    if request.method != "GET" or not current_app.config.get("PAGE_CACHE") or endpoint.startswith(UNCACHED_PREFIXES):
+        return None
+    if "_flashes" in session or current_user.is_authenticated:
+        return None
+    session_cookie = current_app.config.get("SESSION_COOKIE_NAME", "session")
+    cookies = sorted((name, value) for name, value in request.cookies.items() if name != session_cookie)
+    bucket = int(time.time() // BUCKET_SECONDS)
+    return "page:" + hashlib.sha256(
+        f"{request.url}|{get_locale()}|{cookies}|{content_version()}|{bucket}".encode()).hexdigest()
+
+
+def _with_csrf_token(body: bytes) -> bytes:
+    from flask_wtf.csrf import generate_csrf
+
+    placeholder = CSRF_PLACEHOLDER.encode()
+    return body.replace(placeholder, generate_csrf().encode()) if placeholder in body else body
+
+
+def serve_cached_page():
+    """before_request: the kept page for this key, with this visitor's CSRF token; else remember the key."""
+    key = _page_key()
+    if key is None:
+        return None
+    stored = cache.get(key)
+    if stored is None:
+        g.page_cache_key = key
+        return None
+    return Response(_with_csrf_token(stored["body"]), status=200, headers=stored["headers"])
+
+
+def keep_page(response: Response) -> Response:
+    """after_request: keep a page rendered for the cache (a plain 200 HTML answer that used no CSRF token of its
+    own, e.g. a WTForms form's), then put this visitor's token in."""
+    key = g.pop("page_cache_key", None)
+    if key is None:
+        return response
+    if (response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough
+            and "csrf_token" not in g and "Set-Cookie" not in response.headers):
+        headers = {name: value for name, value in response.headers.items() if name not in ("Content-Length",)}
+        cache.set(key, {"body": response.get_data(), "headers": headers}, timeout=BUCKET_SECONDS * 2)
+    if not response.direct_passthrough and response.mimetype == "text/html":
+        response.set_data(_with_csrf_token(response.get_data()))
+    return response
+
+
+def csrf_token_for_templates() -> str:
+    """Templates' csrf_token(): the placeholder while a page is rendered for the cache."""
+    from flask_wtf.csrf import generate_csrf
+
+    return CSRF_PLACEHOLDER if g.get("page_cache_key") else generate_csrf()
+
+
+def init_app(app) -> None:
+    """After security and templating: after_request functions run last-registered first, so keep_page sees the
+    view's answer before the others add headers and cookies."""
+    app.before_request(serve_cached_page)
+    app.after_request(keep_page)
+    # Flask-WTF offers csrf_token both as a global (for imported macros) and in every template's context.
+    app.jinja_env.globals["csrf_token"] = csrf_token_for_templates
+    app.context_processor(lambda: {"csrf_token": csrf_token_for_templates})

@@ -108,6 +108,8 @@
 # by default ("RedisCache" with CACHE_REDIS_URL shares it between the processes of a host).
 # CACHE_TYPE = "SimpleCache"
 # CACHE_THRESHOLD = 500
+# Whole pages for visitors who are not signed in, kept the same way (False: render every page).
+# PAGE_CACHE = True
 
 # --- Maps ---------------------------------------------------------------------------------------------------
 # The tile server (a URL template; Leaflet's {s} subdomains work) and the attribution its licence asks for (HTML).

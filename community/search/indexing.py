@@ -81,6 +81,44 @@ def _place_change(obj) -> str | None:
     return watched[0] if before else None
 
 
+TOUCH = "touch"  # a log row that changes what pages show but no search document
+_touch_cache: dict[type, tuple[str, ...] | None] = {}
+
+
+def _touch_models() -> dict[type, tuple[str, ...] | None]:
+    """What pages show besides indexed items (with the columns that matter, None: all): a change to one writes a
+    "touch" row, which moves the content version (response caches) and is otherwise skipped by the indexer."""
+    if not _touch_cache:
+        from community.accounts.models import User
+        from community.areas.models import Area, Category
+        from community.communities.models import CommunityMembership, Rsvp
+        from community.events.models import EventOccurrence
+        from community.groups.models import GroupMembership
+        from community.moderation.models import Collection, CollectionItem, Feature
+        from community.signage.models import UrgentNotice
+
+        _touch_cache.update({model: None for model in (
+            Area, Category, UrgentNotice, Feature, Collection, CollectionItem, Rsvp, CommunityMembership,
+            GroupMembership, EventOccurrence)})
+        _touch_cache[User] = ("display_name", "profile_hidden", "is_suspended", "show_area", "show_communities")
+    return _touch_cache
+
+
+def _touches(session) -> bool:
+    models = _touch_models()
+    for obj in (*session.new, *session.deleted):
+        if type(obj) in models:
+            return True
+    for obj in session.dirty:
+        if type(obj) in models:
+            columns = models[type(obj)]
+            state = inspect(obj)
+            if columns is None and session.is_modified(obj, include_collections=False) or columns and any(
+                    state.attrs[name].history.has_changes() for name in columns):
+                return True
+    return False
+
+
 @event.listens_for(Session, "after_flush")
 def _collect_changes(session, flush_context):
     rows = []
@@ -100,6 +138,8 @@ def _collect_changes(session, flush_context):
         kind = _kind(obj)
         if kind:
             rows.append({"item_kind": kind, "item_id": obj.id, "op": "cascade"})
+    if _touches(session):
+        rows.append({"item_kind": TOUCH, "item_id": 0, "op": "update"})
     if rows:
         connection = session.connection()
         statement = insert(SearchChange.__table__)
@@ -208,7 +248,7 @@ def _expand_places(session, wanted: dict[str, dict[int, str]]) -> None:
     """A renamed or moved area (with the areas below it) or category re-indexes every item that carries its name;
     communities and board threads as cascades, since their topics and replies carry their place too."""
     from community.areas.models import Area
-    from community.items import KINDS
+    from community.items import FINDABLE_KINDS
     from community.search.documents import INDEXED_KINDS, forget_area_names
 
     areas, categories = list(wanted.pop("area", {})), list(wanted.pop("category", {}))
@@ -219,7 +259,7 @@ def _expand_places(session, wanted: dict[str, dict[int, str]]) -> None:
     for path in session.scalars(select(Area.path).where(Area.id.in_(areas))):
         area_ids.update(session.scalars(select(Area.id).where(Area.path.startswith(path))))
     for kind in INDEXED_KINDS:
-        columns = KINDS[kind].model.__table__.c
+        columns = FINDABLE_KINDS[kind].model.__table__.c
         conditions = [columns[name].in_(ids) for name, ids in (("area_id", area_ids), ("category_id", categories))
                       if ids and name in columns]
         if conditions:
@@ -259,6 +299,7 @@ def _apply(index: SearchIndex, rows) -> None:
     for row in rows:
         earlier = wanted[row.item_kind].get(row.item_id)
         wanted[row.item_kind][row.item_id] = "cascade" if "cascade" in (earlier, row.op) else "update"
+    wanted.pop(TOUCH, None)
     _expand_places(db.session, wanted)
     _expand_cascades(db.session, wanted)
     docs, removed = [], []

@@ -192,3 +192,10 @@ def test_banner_partial_for_base_html(app, make_urgent):
         html = render_template("signage/_urgent_banner.html")
     assert "台風接近 &lt;注意&gt;" in html and "外出を控えてください。" in html
     assert 'data-urgent-count="1"' in html
+
+
+def test_an_urgent_notice_shows_at_once_on_kept_pages(client, make_urgent):
+    """Pages kept for visitors (community/cache.py) change with an urgent notice, which is no search item."""
+    assert "避難所を開設しました" not in client.get("/events").get_data(as_text=True)
+    make_urgent("避難所を開設しました")
+    assert "避難所を開設しました" in client.get("/events").get_data(as_text=True)
