@@ -151,3 +151,21 @@ def test_screenshots_of_the_main_pages(open_page, site, width):
         target = folder / f"{name}-{width['width']}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000, target
+
+
+def test_an_event_prints_without_the_site_chrome_and_with_its_address(open_page, site):
+    page = open_page({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.goto(f"/events/{site.ids['event']}")
+    page.emulate_media(media="print")
+    for chrome in ("header.site-header", "footer.site-footer", ".breadcrumbs", ".skip-link", ".me-actions"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(page.locator(".page-url")).to_be_visible()
+    expect(page.locator(".page-url")).to_contain_text(f"/events/{site.ids['event']}")
+    expect(page.locator(".facts .fact-key").first).to_be_visible()
+    body_size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.prose')).fontSize)")
+    when_size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.fact-key')).fontSize)")
+    assert when_size > body_size  # the date and the place stand out
+    assert sideways_overflow(page) <= 0
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or REPOSITORY / "artifacts" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / "event-print.png"), full_page=True)
