@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from flask import Flask, current_app, request
 from flask_login import current_user
 
@@ -62,14 +65,17 @@ def init_app(app: Flask) -> None:
         }
 
     # Globals, not context, so that imported macros see them too.
-    from community.items import link_of, title_of
+    from community.items import kind_of, link_of, title_of
     from community.roles import role_label
     from community.search.query import MAX_QUERY
     from community.seo.meta import item_meta, json_ld, page_meta
+    from community.seo.structured import listing_crumb, trail_steps
 
     app.jinja_env.globals.update(policy=policy, current_user=current_user, event_span=event_span,
-                                 item_link=link_of, item_title=title_of, role_label=role_label,
-                                 search_max_query=MAX_QUERY, page_meta=page_meta, item_meta=item_meta)
+                                 item_link=link_of, item_title=title_of, item_kind=kind_of, role_label=role_label,
+                                 search_max_query=MAX_QUERY, page_meta=page_meta, item_meta=item_meta,
+                                 trail_steps=trail_steps, listing_crumb=listing_crumb,
+                                 category_illustration=category_illustration)
     app.jinja_env.filters["json_ld"] = json_ld
     app.jinja_env.filters["datetime"] = lambda value: f"{format_day(value)} {format_time(value)}" if value else ""
     app.jinja_env.filters["date"] = lambda value: format_day(value) if value else ""
@@ -83,6 +89,23 @@ def machine_readable(value) -> str:
     from datetime import datetime
 
     return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()
+
+
+ILLUSTRATIONS = "img/categories"
+
+
+@cache
+def _illustrated(static_folder: str) -> frozenset[str]:
+    """The category slugs that have a drawing of their own under static/img/categories (read once)."""
+    folder = Path(static_folder) / ILLUSTRATIONS
+    return frozenset(path.stem for path in folder.glob("*.svg"))
+
+
+def category_illustration(category) -> str:
+    """The static file drawn for a category (a card's picture when the item has none): its own, or the generic one."""
+    slug = getattr(category, "slug", None)
+    name = slug if slug and slug in _illustrated(current_app.static_folder or "") else "generic"
+    return f"{ILLUSTRATIONS}/{name}.svg"
 
 
 JA_WEEKDAYS = "月火水木金土日"

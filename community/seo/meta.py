@@ -97,20 +97,20 @@ def summary(text: str | None) -> str:
     return words if len(words) <= DESCRIPTION_LENGTH else words[: DESCRIPTION_LENGTH - 1] + "…"
 
 
-def page_meta(title: str = "", description: str = "", listing: str | None = None) -> PageMeta:
+def page_meta(title: str = "", description: str = "", trail=None) -> PageMeta:
     """Any page: its title (the site's name when it has none; a block's rendered HTML is read back as text), an
-    optional description and, for a page under a listing (`listing`: the kind it lists), its BreadcrumbList."""
-    from community.seo.structured import breadcrumbs, listing_step
+    optional description and the BreadcrumbList of its trail (the (label, url) list base.html shows)."""
+    from community.seo.structured import breadcrumbs
 
     url = canonical_url()
     meta = PageMeta(title=escape(title).striptags() or current_app.config["SITE_NAME"], url=url,
                     description=summary(description))
-    if listing:
-        meta.structured.append(breadcrumbs([listing_step(listing), (meta.title, url)]))
+    if trail:
+        meta.structured.append(breadcrumbs(trail, url))
     return meta
 
 
-def item_meta(item, dates=None) -> PageMeta:
+def item_meta(item, dates=None, trail=None) -> PageMeta:
     """An event's, shop's, notice's or community's page. What nobody but its editors may see (a draft, an item
     waiting for review, a hidden one, a closed community) says nothing of itself and asks not to be indexed."""
     from community.seo import structured
@@ -125,7 +125,7 @@ def item_meta(item, dates=None) -> PageMeta:
     url = structured.detail_url(item)
     meta = PageMeta(title=item.heading, url=url, description=summary(text), image=media_url(image),
                     type="article" if kind in ("event", "notice") else "website", small_image=kind == "community")
-    meta.structured = structured.for_item(item, meta, dates)
+    meta.structured = structured.for_item(item, meta, dates, trail)
     return meta
 
 

@@ -1,9 +1,14 @@
 """schema.org data (JSON-LD) for the pages of events, shops and facilities, notices and communities, and the
-BreadcrumbList of any page: plain dicts, rendered by meta.json_ld."""
+BreadcrumbList of any page: plain dicts, rendered by meta.json_ld.
+
+A page's breadcrumb trail has one source: the `breadcrumbs` list of (label, url) its template sets. base.html shows
+it (through trail_steps) and passes the same list here for the BreadcrumbList."""
 
 from __future__ import annotations
 
-from flask import url_for
+from urllib.parse import urljoin
+
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from community.items import kind_of
@@ -11,7 +16,7 @@ from community.timeutil import to_local
 
 CONTEXT = "https://schema.org"
 
-# Where each kind's page is and the listing above it in the trail.
+# Where each kind's page is, and the listing above it in a trail.
 DETAIL = {"event": ("events.detail", "event_id"), "shop": ("shops.detail", "shop_id"),
           "notice": ("notices.detail", "notice_id"), "community": ("communities.detail", "slug")}
 LISTING = {"event": ("events.index", _l("イベント")), "shop": ("shops.index", _l("お店・施設")),
@@ -29,25 +34,29 @@ def detail_url(item) -> str:
     return url_for(endpoint, **{argument: item.slug if argument == "slug" else item.id}, _external=True)
 
 
-def listing_step(kind: str) -> tuple[str, str]:
+def listing_crumb(kind: str) -> tuple[str, str]:
+    """The step of a kind's listing in a trail: its name and its (relative) address."""
     endpoint, name = LISTING[kind]
-    return str(name), url_for(endpoint, _external=True)
+    return str(name), url_for(endpoint)
 
 
-def breadcrumbs(trail) -> dict:
-    """Home, then each (name, url) of `trail`."""
-    steps = [(str(_l("ホーム")), url_for("main.home", _external=True)), *trail]
+def trail_steps(trail) -> list[tuple[str, str | None]]:
+    """Home, then each (label, url) of a page's trail; the last step is the page itself (its url may be None)."""
+    return [(str(_l("ホーム")), url_for("main.home")), *((str(label), url) for label, url in trail)]
+
+
+def breadcrumbs(trail, page_url: str) -> dict:
+    """The BreadcrumbList of a page's trail, with absolute addresses; a step without one is the page (page_url)."""
+    steps = trail_steps(trail)
     return {"@context": CONTEXT, "@type": "BreadcrumbList", "itemListElement": [
-        {"@type": "ListItem", "position": n, "name": name, "item": url} for n, (name, url) in enumerate(steps, 1)]}
+        {"@type": "ListItem", "position": n, "name": name, "item": urljoin(request.url_root, url) if url else page_url}
+        for n, (name, url) in enumerate(steps, 1)]}
 
 
-def for_item(item, meta, dates=None) -> list[dict]:
-    """The item's own description (events and shops) and its breadcrumb trail."""
+def for_item(item, meta, dates=None, trail=None) -> list[dict]:
+    """The item's own description (events and shops) and, given the page's trail, its BreadcrumbList."""
     kind = kind_of(item)
-    trail = [listing_step(kind)]
-    if kind == "event" and item.community_id:
-        trail = [listing_step("community"), (item.community.name, detail_url(item.community))]
-    found = [breadcrumbs([*trail, (meta.title, meta.url)])]
+    found = [breadcrumbs(trail, meta.url)] if trail else []
     if kind == "event":
         found.insert(0, event(item, meta, dates))
     elif kind == "shop":

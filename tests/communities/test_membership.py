@@ -177,7 +177,7 @@ def test_directory_is_paginated(client, make_user, make_community):
     first = client.get("/communities").get_data(as_text=True)
     assert "1 / 2 ページ" in first
     second = client.get("/communities?page=2").get_data(as_text=True)
-    assert second.count('class="card"') == 3
+    assert second.count('class="card community-card"') == 3
 
 
 # --- joining an open community ----------------------------------------------------------------------

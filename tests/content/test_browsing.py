@@ -13,7 +13,7 @@ import pytest
 
 from community.timeutil import day_end, day_start, local_to_utc, now_utc, today_local
 
-TITLE = re.compile(r'<h2 class="item-title"><a href="[^"]+">([^<]*)</a></h2>')
+TITLE = re.compile(r'<h2 class="card-title"><a href="[^"]+">([^<]*)</a></h2>')
 
 
 @pytest.fixture(autouse=True)
