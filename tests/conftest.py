@@ -63,6 +63,9 @@ def _base_config(instance) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SEARCH_SYNC": True,  # index after each commit before the request returns: tests see it at once
         "MAIL_SYNC": True,  # likewise, queued mail is sent before the request returns
+        # Pages are rendered for each request (statement counts measure rendering); tests/main/test_page_cache.py
+        # and the tests that name it turn the page cache on.
+        "PAGE_CACHE": False,
     }
 
 

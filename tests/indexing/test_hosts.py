@@ -124,7 +124,8 @@ def _log_ids(app) -> dict[int, int]:
     from community.search.models import SearchChange
 
     with app.app_context():
-        return dict(db.session.execute(select(SearchChange.item_id, SearchChange.id)).all())
+        return dict(db.session.execute(select(SearchChange.item_id, SearchChange.id)
+                                       .where(SearchChange.item_kind == "event")).all())
 
 
 if POSTGRES_URL:

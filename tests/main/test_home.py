@@ -150,7 +150,7 @@ def test_long_running_events_do_not_crowd_out_the_day(client, make_group, make_i
     today, weekend = section(page, "today-heading"), section(page, "weekend-heading")
     assert today.index("毎日の体操") < today.index("今日の講演会") < today.index("長期展示")
     assert today.count("毎日の体操") == 1
-    assert today.count('class="card card-event"') == 6
+    assert today.count('class="card event-card"') == 6
     shown_today = set(re.findall(r"長期展示\d", today))
     shown_weekend = set(re.findall(r"長期展示\d", weekend))
     assert shown_today and not shown_today & shown_weekend
@@ -175,7 +175,7 @@ def test_featured_items_and_collections_are_cards(client, app, make_group, make_
         db.session.commit()
     page = client.get("/").get_data(as_text=True)
     featured, collections = section(page, "featured-heading"), section(page, "collections-heading")
-    assert 'class="card card-shop"' in featured and "子育てカフェ ひだまり" in featured and "子育て" in featured
+    assert 'class="card shop-card"' in featured and "子育てカフェ ひだまり" in featured and "子育て" in featured
     assert "夏の子育て特集" in collections and 'href="/features/summer"' in collections
     assert "準備中の特集" not in page
     assert 'href="/features"' in collections
@@ -334,6 +334,6 @@ def test_home_runs_the_same_statements_with_little_and_much_data(app, client, co
     add(8)
     with count_queries() as many:
         page = client.get("/").get_data(as_text=True)
-    assert page.count('class="card card-event"') > 6
+    assert page.count('class="card event-card"') > 6
     assert few.n == many.n, "\n".join(many.statements)
     assert many.n <= 21  # 12 sections and lists, the chosen area, and the featured items: one query per kind

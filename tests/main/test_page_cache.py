@@ -12,6 +12,12 @@ import pytest
 from community.timeutil import now_utc
 from tests.indexing.test_hosts import second_host
 
+
+@pytest.fixture(autouse=True)
+def _page_cache(app):
+    app.config["PAGE_CACHE"] = True
+
+
 PAGES = ("/", "/events", "/shops", "/notices", "/communities", "/board", "/areas/midori", "/groups")
 
 
@@ -72,7 +78,7 @@ def test_a_page_with_a_message_for_this_visitor_is_not_kept(client, content):
 
 
 def test_a_change_through_another_host_shows_at_once(app, template_database, tmp_path, content, editor, make_item):
-    with second_host(app, template_database, tmp_path) as host_b:
+    with second_host(app, template_database, tmp_path, PAGE_CACHE=True) as host_b:
         reader = host_b.test_client()
         assert "道路工事のお知らせ" not in reader.get("/notices").get_data(as_text=True)
         make_item("notice", editor.group, title="道路工事のお知らせ")  # written through the first host

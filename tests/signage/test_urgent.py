@@ -194,8 +194,9 @@ def test_banner_partial_for_base_html(app, make_urgent):
     assert 'data-urgent-count="1"' in html
 
 
-def test_an_urgent_notice_shows_at_once_on_kept_pages(client, make_urgent):
+def test_an_urgent_notice_shows_at_once_on_kept_pages(app, client, make_urgent):
     """Pages kept for visitors (community/cache.py) change with an urgent notice, which is no search item."""
+    app.config["PAGE_CACHE"] = True
     assert "避難所を開設しました" not in client.get("/events").get_data(as_text=True)
     make_urgent("避難所を開設しました")
     assert "避難所を開設しました" in client.get("/events").get_data(as_text=True)
