@@ -43,6 +43,8 @@ KIND_LABELS = {
     "category": _l("分野"),
     "collection": _l("特集"),
     "feature": _l("おすすめ"),
+    "sitepage": _l("案内ページ"),
+    "contact": _l("お問い合わせ"),
 }
 
 ACTION_LABELS = {
@@ -72,6 +74,8 @@ ACTION_LABELS = {
     "category_create": _l("分野を追加"),
     "category_update": _l("分野を変更"),
     "category_move": _l("分野の並べ替え"),
+    "sitepage_update": _l("案内ページを更新"),
+    "contact_handled": _l("お問い合わせを対応済みに"),
 }
 
 STATE_LABELS = {"pending": _l("確認待ち"), "published": _l("公開中"), "hidden": _l("非表示"), "draft": _l("下書き")}

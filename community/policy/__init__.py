@@ -10,7 +10,8 @@ search re-checks), its twin stands beside it and tests/policy/test_table.py hold
 - items: any kind of item at once (can_view / visible), for bookmarks, my page, moderation, curation, search;
 - moderation: the review queue, reports, curation and site administration;
 - accounts: groups and their editors, follows, profiles, notifications;
-- search: the same rules as index tokens.
+- search: the same rules as index tokens;
+- sitepages: the site pages, contact messages and the admin home.
 
 Templates get this package as `policy` and ask it (`policy.can_edit_item(current_user, item)`); they never
 compare roles themselves.
@@ -107,11 +108,13 @@ from community.policy.posts import (
     topic_visible_clause,
 )
 from community.policy.search import audiences_for_item, audiences_of
+from community.policy.sitepages import can_edit_site_pages, can_open_admin_home, can_read_contact_messages
 
 __all__ = [
     "ANYONE", "EDIT_WINDOW_MINUTES", "audiences_for_item", "audiences_of", "board_reply_visible_clause",
     "board_thread_visible_clause", "can_appoint_supporters", "can_bookmark", "can_close_board_thread",
-    "can_create_community", "can_curate", "can_delete_post", "can_dismiss_supporter", "can_edit_item", "can_edit_post",
+    "can_create_community", "can_curate", "can_delete_post", "can_edit_site_pages", "can_open_admin_home",
+    "can_read_contact_messages", "can_dismiss_supporter", "can_edit_item", "can_edit_post",
     "can_follow", "can_follow_target", "can_join_community", "can_lock_thread", "can_manage_community",
     "can_manage_community_members", "can_manage_group", "can_manage_mail_queue", "can_manage_meetups",
     "can_manage_reference_data", "can_moderate", "can_moderate_community", "can_post_in_community", "can_post_on_board",
