@@ -27,7 +27,7 @@ LISTING_ENDPOINTS = ("main.home", "events.index", "events.month", "shops.index",
                      "communities.index", "board.index", "areas.index", "groups.index", "moderation.collections")
 # Then the site pages (about, terms, privacy, accessibility, help) and the contact form: (endpoint, arguments).
 SITE_PAGES = (*(("sitepages.show", {"slug": slug}) for slug in PAGE_SLUGS), ("sitepages.contact_form", {}))
-FIXED_PAGES = tuple((endpoint, {}) for endpoint in LISTING_ENDPOINTS) + SITE_PAGES
+FIXED_PAGES: tuple[tuple[str, dict], ...] = tuple((endpoint, {}) for endpoint in LISTING_ENDPOINTS) + SITE_PAGES
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ MESSAGE_MAX = 4000
 
 class SitePageForm(FlaskForm):
     title = StringField(_l("ページの題名"), validators=[TextRequired(_l("題名を入力してください。")), at_most(100)])
-    body = TextAreaField(_l("本文（Markdown）"), validators=[TextRequired(_l("本文を入力してください。")), at_most(BODY_MAX)],
+    body = TextAreaField(_l("本文（Markdown）"),
+                         validators=[TextRequired(_l("本文を入力してください。")), at_most(BODY_MAX)],
                          description=_l("見出しは ## で始めます。リンクは [文字](https://…) と書きます。"
                                         "HTMLのタグのうち、安全なものだけが残ります。"),
                          render_kw={"rows": 24})

@@ -3,14 +3,13 @@ and the terms consent members give at registration and again after a material ch
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from string import Template
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -34,7 +33,6 @@ TITLES = {
 SLUGS = PAGE_SLUGS
 
 CONTACT_KEEP_DAYS = 365  # handled contact messages are deleted this long after they were handled
-TERMS_CACHE_SECONDS = 30  # how long a host may take to ask members about a material change another host saved
 
 
 class SitePageError(ValueError):
@@ -108,9 +106,10 @@ def save_version(actor, slug: str, title: str, body: str, note: str = "", materi
     db.session.add(version)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         db.session.rollback()
-        raise SitePageError(_("ほかの管理者が同じページを同時に保存しました。内容を確かめてから、もう一度保存してください。"))
+        raise SitePageError(_("ほかの管理者が同じページを同時に保存しました。"
+                              "内容を確かめてから、もう一度保存してください。")) from error
     record(actor, "sitepage_update", kind="sitepage", item_id=version.id, slug=slug, version=version.version,
            material=version.material)
     if slug == "terms":
@@ -142,22 +141,20 @@ def latest_versions() -> dict[str, SitePageVersion]:
 
 
 def _terms_versions() -> tuple[int, int]:
-    """(the terms version in force, the newest version marked as a material change), 0 when none; read at most once
-    every TERMS_CACHE_SECONDS per process, since every signed-in request asks."""
-    cache = current_app.extensions.setdefault("sitepages_terms", {})
-    if cache.get("until", 0) > time.monotonic():
-        return cache["versions"]
-    material = select(func.max(SitePageVersion.version)).where(
-        SitePageVersion.slug == "terms", SitePageVersion.material.is_(True)).scalar_subquery()
-    latest, required = db.session.execute(select(func.max(SitePageVersion.version), material)
-                                          .where(SitePageVersion.slug == "terms")).one()
-    cache["versions"] = (latest or 0, required or 0)
-    cache["until"] = time.monotonic() + TERMS_CACHE_SECONDS
-    return cache["versions"]
+    """(the terms version in force, the newest version marked as a material change), 0 when none: one small query
+    on the (slug, version) index, once per request (every signed-in request asks), so that a change saved on any
+    host asks members at once."""
+    if "terms_versions" not in g:
+        material = select(func.max(SitePageVersion.version)).where(
+            SitePageVersion.slug == "terms", SitePageVersion.material.is_(True)).scalar_subquery()
+        latest, required = db.session.execute(select(func.max(SitePageVersion.version), material)
+                                              .where(SitePageVersion.slug == "terms")).one()
+        g.terms_versions = (latest or 0, required or 0)
+    return g.terms_versions
 
 
 def forget_terms_versions() -> None:
-    current_app.extensions.get("sitepages_terms", {}).clear()
+    g.pop("terms_versions", None)
 
 
 def needs_terms_consent(user) -> bool:

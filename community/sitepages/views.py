@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -53,8 +53,8 @@ def contact_form():
         form.name.data, form.email.data = current_user.display_name, current_user.email
     return form_page(form, lambda: contact.submit_message(form.name.data, form.email.data, form.subject.data,
                                                           form.body.data, current_user),
-                     "sitepages/contact.html", saved=_("お問い合わせを受け付けました。内容を確認して、担当者からご連絡します。"),
-                     then=url_for("sitepages.contact_form"))
+                     "sitepages/contact.html", then=url_for("sitepages.contact_form"),
+                     saved=_("お問い合わせを受け付けました。内容を確認して、担当者からご連絡します。"))
 
 
 @bp.route("/terms/accept", methods=["GET", "POST"])
@@ -65,8 +65,8 @@ def consent():
     if not services.needs_terms_consent(current_user):
         return redirect(safe_next_url(next_url))
     return form_page(form, lambda: services.record_terms_consent(current_user), "sitepages/consent.html",
-                     saved=_("新しい利用規約に同意いただきました。ありがとうございます。"), then=safe_next_url(next_url),
-                     page=services.current_page("terms"))
+                     saved=_("新しい利用規約に同意いただきました。ありがとうございます。"),
+                     then=safe_next_url(next_url), page=services.current_page("terms"))
 
 
 # --- admins ----------------------------------------------------------------------------------------

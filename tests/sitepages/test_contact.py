@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from tests.conftest import built_app
 
-MESSAGE = {"name": "相模 太郎", "email": "taro@example.jp", "subject": "掲載について", "body": "団体の登録方法を教えてください。"}
+MESSAGE = {"name": "相模 太郎", "email": "taro@example.jp", "subject": "掲載について",
+           "body": "団体の登録方法を教えてください。"}
 
 
 def _messages(app):
