@@ -87,11 +87,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.seo.views import bp as seo_bp
     from community.shops.views import bp as shops_bp
     from community.signage.views import bp as signage_bp
+    from community.sitepages import bp as sitepages_bp
 
     _import_view_modules()
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp):
+                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp, sitepages_bp):
         app.register_blueprint(blueprint)
 
     from community.search import indexing
@@ -153,5 +154,5 @@ def _import_view_modules() -> None:
 
     for module in ("areas.views", "areas.admin_views", "communities.views", "communities.membership_views",
                    "communities.topic_views", "communities.meetup_views", "moderation.views", "moderation.admin_views",
-                   "moderation.curation_views"):
+                   "moderation.curation_views", "sitepages.views"):
         import_module(f"community.{module}")

@@ -35,6 +35,7 @@ class DefaultConfig:
     RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = "5 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"
+    CONTACT_RATE_LIMIT = "5 per hour"  # messages through /contact per address
 
     # Search: each host follows the shared change log into its own index, from a thread of each worker (after its
     # own commits, and every SEARCH_POLL_SECONDS for other hosts' changes); False leaves that to one

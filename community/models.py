@@ -22,3 +22,4 @@ from community.notifications.models import Notification  # noqa: F401
 from community.search.models import SearchChange, SearchHost  # noqa: F401
 from community.shops.models import Shop  # noqa: F401
 from community.signage.models import UrgentNotice  # noqa: F401
+from community.sitepages.models import ContactMessage, SitePageVersion  # noqa: F401

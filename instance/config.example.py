@@ -57,6 +57,7 @@
 # RATELIMIT_SWALLOW_ERRORS = True
 # LOGIN_RATE_LIMIT = "5 per minute"
 # REGISTER_RATE_LIMIT = "10 per hour"
+# CONTACT_RATE_LIMIT = "5 per hour"   # messages through /contact per address
 
 # --- Mail ---------------------------------------------------------------------------------------------------
 # Mail is queued in the database and sent after the request by each worker's mail thread (no request waits for the

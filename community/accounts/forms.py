@@ -67,6 +67,8 @@ class RegisterForm(FlaskForm):
     email = _email_field()
     display_name = _display_name_field()
     password, password_confirm = _new_password_fields()
+    agree = BooleanField(_l("利用規約と個人情報の取扱いに同意します"),
+                         validators=[DataRequired(_l("登録するには、利用規約と個人情報の取扱いへの同意が必要です。"))])
 
 
 class LoginForm(FlaskForm):

@@ -48,6 +48,10 @@ class User(TimestampMixin, Model):
     digest_frequency: Mapped[str] = mapped_column(String(10), default="none")  # none, daily, weekly
     # Bumped when the password changes, so that reset links already sent stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # The version of the terms (利用規約) the member last agreed to, and when (sitepages asks again after a
+    # material change). None: an account from before consent was recorded.
+    terms_version: Mapped[int | None] = mapped_column()
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     area = relationship("Area")
     memberships = relationship(

@@ -32,6 +32,7 @@ from community.accounts.services import (
 from community.accounts.sessions import end_all_sessions, sign_in, sign_out
 from community.extensions import db, limiter
 from community.security import safe_next_url
+from community.sitepages.services import record_terms_consent
 
 bp = Blueprint("accounts", __name__)
 
@@ -53,6 +54,7 @@ def register():
     if form.validate_on_submit():
         user = register_or_tell_owner(form.email.data, form.display_name.data, form.password.data)
         if user is not None:
+            record_terms_consent(user)
             sign_in(user)
         db.session.commit()
         # The same answer when the address already had an account (its owner got a mail instead).

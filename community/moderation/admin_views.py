@@ -3,7 +3,7 @@ categories are administered in areas.admin_views."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,19 +12,17 @@ from community.accounts.models import User
 from community.extensions import db
 from community.moderation import admin, bp
 from community.moderation.forms import AppointForm, ButtonForm
+from community.moderation.home import waiting_figures
 from community.pagination import requested_page
-
-
-def _require_admin() -> None:
-    """Any admin page: reference data or supporters (both are admins' rights)."""
-    policy.require(policy.can_manage_reference_data(current_user) or policy.can_appoint_supporters(current_user))
 
 
 @bp.route("/admin")
 @login_required
 def admin_index():
-    _require_admin()
-    return render_template("moderation/admin/index.html")
+    """The admin home: every admin page, with what waits counted in one statement."""
+    policy.require(policy.can_open_admin_home(current_user))
+    import_endpoint = next((name for name in current_app.view_functions if name.startswith("opendata.import")), None)
+    return render_template("moderation/admin/index.html", figures=waiting_figures(), import_endpoint=import_endpoint)
 
 
 # --- supporters and accounts ---------------------------------------------------------------------

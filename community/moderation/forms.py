@@ -44,6 +44,8 @@ KIND_LABELS = {
     "collection": _l("特集"),
     "feature": _l("おすすめ"),
     "mail": _l("メール"),
+    "sitepage": _l("案内ページ"),
+    "contact": _l("お問い合わせ"),
 }
 
 ACTION_LABELS = {
@@ -75,6 +77,8 @@ ACTION_LABELS = {
     "category_move": _l("分野の並べ替え"),
     "mail_discard": _l("送信待ちのメールを破棄"),
     "delete_account": _l("退会（アカウント削除）"),
+    "sitepage_update": _l("案内ページを更新"),
+    "contact_handled": _l("お問い合わせを対応済みに"),
 }
 
 STATE_LABELS = {"pending": _l("確認待ち"), "published": _l("公開中"), "hidden": _l("非表示"), "draft": _l("下書き")}

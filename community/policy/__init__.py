@@ -11,7 +11,8 @@ search re-checks), its twin stands beside it and tests/policy/test_table.py hold
 - moderation: the review queue, reports, curation and site administration;
 - accounts: groups and their editors, follows, profiles, notifications;
 - groups: which groups anyone may find (search, sitemap);
-- search: the same rules as index tokens.
+- search: the same rules as index tokens;
+- sitepages: the site pages, contact messages and the admin home.
 
 Templates get this package as `policy` and ask it (`policy.can_edit_item(current_user, item)`); they never
 compare roles themselves.
@@ -119,6 +120,7 @@ from community.policy.posts import (
     topic_visible_clause,
 )
 from community.policy.search import audiences_for_item, audiences_of
+from community.policy.sitepages import can_edit_site_pages, can_open_admin_home, can_read_contact_messages
 
 __all__ = [
     "can_find_group", "findable_groups_clause", "is_listed_group", "is_public_collection", "listed_groups_clause",
@@ -126,13 +128,14 @@ __all__ = [
     "ANYONE", "EDIT_WINDOW_MINUTES", "audiences_for_item", "audiences_of", "board_reply_visible_clause",
     "board_thread_visible_clause", "can_appoint_supporters", "can_bookmark", "can_close_board_thread",
     "can_create_community", "can_curate", "can_delete_account", "can_delete_post", "can_dismiss_supporter",
-    "can_download_own_data", "can_edit_item", "can_edit_post", "can_follow", "can_follow_target",
-    "can_join_community", "can_lock_thread", "can_manage_community", "can_manage_community_members",
-    "can_manage_group", "can_manage_mail_queue", "can_manage_meetups", "can_manage_reference_data", "can_moderate",
-    "can_moderate_community", "can_post_in_community", "can_post_on_board", "can_publish_for",
-    "can_raise_urgent_notice", "can_read_audit_log", "can_read_for_moderation", "can_read_notification",
-    "can_remove_group_member", "can_remove_member", "can_reply", "can_report", "can_report_item",
-    "can_request_group", "can_request_review", "can_rsvp", "can_set_member_role", "can_suspend",
+    "can_download_own_data", "can_edit_item", "can_edit_post", "can_edit_site_pages", "can_follow",
+    "can_follow_target", "can_join_community", "can_lock_thread", "can_manage_community",
+    "can_manage_community_members", "can_manage_group", "can_manage_mail_queue", "can_manage_meetups",
+    "can_manage_reference_data", "can_moderate", "can_moderate_community", "can_open_admin_home",
+    "can_post_in_community", "can_post_on_board", "can_publish_for", "can_raise_urgent_notice", "can_read_audit_log",
+    "can_read_contact_messages", "can_read_for_moderation", "can_read_notification", "can_remove_group_member",
+    "can_remove_member", "can_reply", "can_report", "can_report_item", "can_request_group", "can_request_review",
+    "can_rsvp", "can_set_member_role", "can_suspend",
     "can_suspend_account", "can_transfer_group_ownership", "can_verify_group", "can_view", "can_view_board_reply",
     "can_view_board_thread", "can_view_collection", "can_view_community", "can_view_community_content",
     "can_view_community_members", "can_view_item", "can_view_meetup", "can_view_post",

@@ -17,6 +17,7 @@ from sqlalchemy import func, null, select, true
 
 from community import policy
 from community.extensions import db
+from community.sitepages.models import PAGE_SLUGS
 
 MAX_URLS_PER_FILE = 50_000  # the sitemaps.org limit for one file
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -24,6 +25,9 @@ NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # The pages that list things, first in every sitemap (no date of their own).
 LISTING_ENDPOINTS = ("main.home", "events.index", "events.month", "shops.index", "notices.index",
                      "communities.index", "board.index", "areas.index", "groups.index", "moderation.collections")
+# Then the site pages (about, terms, privacy, accessibility, help) and the contact form: (endpoint, arguments).
+SITE_PAGES = (*(("sitepages.show", {"slug": slug}) for slug in PAGE_SLUGS), ("sitepages.contact_form", {}))
+FIXED_PAGES: tuple[tuple[str, dict], ...] = tuple((endpoint, {}) for endpoint in LISTING_ENDPOINTS) + SITE_PAGES
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def counts() -> list[int]:
 
 
 def total_urls(per_source: list[int]) -> int:
-    return len(LISTING_ENDPOINTS) + sum(per_source)
+    return len(FIXED_PAGES) + sum(per_source)
 
 
 def file_count(total: int) -> int:
@@ -121,9 +125,9 @@ def file_count(total: int) -> int:
 def entries(first: int, size: int, per_source: list[int]) -> Iterator[Entry]:
     """`size` addresses from position `first` of the whole sequence: at most one query per source it spans."""
     position, end = 0, first + size
-    for endpoint in LISTING_ENDPOINTS:
+    for endpoint, arguments in FIXED_PAGES:
         if first <= position < end:
-            yield Entry(url_for(endpoint, _external=True))
+            yield Entry(url_for(endpoint, **arguments, _external=True))
         position += 1
     for source, count in zip(SOURCES, per_source, strict=True):
         start, stop = max(first - position, 0), min(end - position, count)

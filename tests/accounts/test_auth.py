@@ -6,7 +6,8 @@ from tests.conftest import PASSWORD
 
 
 def _register(client, email="new@example.jp", password="a-good-password", **extra):  # noqa: S107
-    data = {"email": email, "display_name": "相模 太郎", "password": password, "password_confirm": password}
+    data = {"email": email, "display_name": "相模 太郎", "password": password, "password_confirm": password,
+            "agree": "y"}
     data.update(extra)
     return client.post("/register", data=data)
 

@@ -40,6 +40,7 @@ def site(app, make_user, make_group, make_item, make_community, make_topic, area
     from community.moderation.models import AuditEntry, Collection, CollectionItem, Feature, Report, ReviewRequest
     from community.notifications.models import Notification
     from community.signage.models import UrgentNotice
+    from community.sitepages.models import ContactMessage, SitePageVersion
     from community.timeutil import now_utc
 
     admin = make_user("admin")
@@ -79,6 +80,9 @@ def site(app, make_user, make_group, make_item, make_community, make_topic, area
             UrgentNotice(title="大雨警報", body="川に近づかないでください。", ends_at=when + timedelta(hours=6),
                          created_by_id=admin.id),
             ContentVersion(item_kind="notice", item_id=notice.id, data={"title": "前の題名"}, edited_by_id=admin.id),
+            SitePageVersion(slug="terms", version=1, title="利用規約", body="## 第1条", body_html="<h2>第1条</h2>",
+                            material=True, author_id=admin.id),
+            ContactMessage(name="相模 太郎", email="taro@example.jp", subject="質問", body="本文", user_id=member.id),
         ])
         db.session.commit()
     return {"images": images}

@@ -167,6 +167,20 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
         db.session.add(OutgoingMail(to="refused@example.jp", subject="【さがみはら地域ポータル】パスワードの再設定",
                                     text="…", attempts=2, last_error="SMTPRecipientsRefused: 550 mailbox unavailable",
                                     next_attempt_at=now_utc() + timedelta(minutes=30)))
+        # Site pages: a material change of the terms (version 1) that everyone but "returning" has agreed to, and
+        # a message through the contact form for the admins.
+        from community.sitepages import contact
+        from community.sitepages import services as sitepages
+
+        terms = sitepages.current_page("terms")
+        sitepages.save_version(admin, "terms", terms.title, terms.body + "\n\n## 附則\n\n改定した日から適用します。",
+                               note="附則を追加", material=True)
+        returning = _user(db, password_hash, "returning", "member", "久しぶり 四郎")
+        returning.terms_version = 0
+        for user in (owner, editor, member, applicant, neighbour, newcomer, supporter, admin):
+            user.terms_version = 1
+        contact.submit_message("問合せ 花子", "toiawase@example.jp", "イベントの掲載について",
+                               "自治会のイベントを載せたいのですが、どうすればよいですか。")
         db.session.commit()
 
         site.ids = {
@@ -178,7 +192,7 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
             "unsubscribe": unsubscribe_token(member), "reset": reset_token(member), "word": SEARCH_WORD,
         }
         for key, user in {"owner": owner, "editor": editor, "member": member, "supporter": supporter,
-                          "admin": admin}.items():
+                          "admin": admin, "returning": returning}.items():
             site.users[key] = db.session.get(User, user.id)
             db.session.expunge(site.users[key])
     return site

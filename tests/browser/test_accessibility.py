@@ -15,11 +15,13 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from community.sitepages.accessibility import RESULTS_PATH
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LocalTiles, _unavailable, session_cookie
 from tests.browser.site_data import build_site
 
@@ -131,6 +133,16 @@ PAGES: list[str | Visit] = [
     Visit("/", name="home in English", then=switch_to_english),
     Visit("/", name="home at 特大", then=choose_text_size_xlarge),
     Visit("/", name="home with an area chosen", then=choose_home_area, shows="#my-area .card"),
+    # The site pages every public site has
+    "/about",
+    Visit("/terms", shows="main >> text=附則"),
+    "/privacy",
+    Visit("/accessibility", shows="main table"),
+    "/help",
+    "/contact",
+    Visit("/contact", name="contact form with errors", then=submit_empty_form),
+    Visit("/register", name="register with errors", then=submit_empty_form),
+    Visit("/terms/accept", name="agree to changed terms", as_="returning", shows="main input[type=checkbox]"),
     # A group's owner and editor
     Visit("/groups/{group}", name="group page", as_="owner"),
     Visit("/groups/new", as_="owner"),
@@ -215,6 +227,11 @@ PAGES: list[str | Visit] = [
     Visit("/admin/categories/{category_id}", name="edit a category", as_="admin"),
     Visit("/admin/urgent", as_="admin", shows="main >> text=大雨による避難指示"),
     Visit("/admin/mail", as_="admin", shows="main >> text=refused@example.jp"),
+    Visit("/admin/pages", as_="admin", shows="main table"),
+    Visit("/admin/pages/terms", name="edit a site page with its history", as_="admin", shows="main >> text=附則を追加"),
+    Visit("/admin/pages/terms/versions/1", name="an earlier version of a site page", as_="admin",
+          shows="main pre"),
+    Visit("/admin/contact", as_="admin", shows="main >> text=イベントの掲載について"),
 ]
 
 # GET endpoints that are not pages a person reads: feeds, files, JSON, redirects.
@@ -262,6 +279,37 @@ def describe(violations: list[dict]) -> str:
         if len(violation["nodes"]) > MAX_NODES_SHOWN:
             lines.append(f"    … and {len(violation['nodes']) - MAX_NODES_SHOWN} more elements")
     return "\n".join(lines)
+
+
+def result_entry(visit: Visit, results: dict) -> dict:
+    """What /accessibility publishes about one visit: when, with which axe, how many rules applied, what failed."""
+    applied = {rule["id"] for kind in ("passes", "violations", "incomplete") for rule in results.get(kind, [])}
+    return {"id": visit.id, "path": visit.path, "as": visit.as_, "date": date.today().isoformat(),
+            "axe_version": results["testEngine"]["version"], "rules": len(applied),
+            "violations": sorted(v["id"] for v in wcag_violations(results))}
+
+
+def write_results(entries: list[dict], path=RESULTS_PATH) -> None:
+    """Merges this run's entries into the committed results file (community/sitepages/accessibility_results.json):
+    a visit checked now replaces its earlier entry, a visit no longer in PAGES is dropped, the rest are kept."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8")).get("pages", [])
+    except (OSError, ValueError):
+        kept = []
+    current = {visit.id for visit in _VISITS}
+    by_id = {entry["id"]: entry for entry in kept if entry["id"] in current}
+    by_id.update({entry["id"]: entry for entry in entries})
+    data = {"tool": "axe-core", "tags": list(WCAG_TAGS), "pages": [by_id[key] for key in sorted(by_id)]}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    """The results of the visits this run checked, written to the results file when the module ends."""
+    entries: list[dict] = []
+    yield entries
+    if entries:
+        write_results(entries)
 
 
 @pytest.fixture(scope="module")
@@ -342,11 +390,12 @@ def open_visit(visit: Visit, page_as, site) -> Page:
 
 
 @pytest.mark.parametrize("visit", _VISITS, ids=[visit.id for visit in _VISITS])
-def test_page_has_no_wcag_violations(visit: Visit, page_as, site, page_html):
+def test_page_has_no_wcag_violations(visit: Visit, page_as, site, page_html, recorded):
     page = open_visit(visit, page_as, site)
     page_html[visit.id] = page.content()
     results = run_axe(page)
     assert results["passes"], "axe checked nothing: is the page empty?"
+    recorded.append(result_entry(visit, results))
     violations = wcag_violations(results)
     assert not violations, f"{visit.id} ({page.url}):\n{describe(violations)}"
 

@@ -28,6 +28,7 @@ def test_register_log_out_and_log_in_again(page: Page, app):
     page.get_by_label("表示名").fill(NAME)
     page.get_by_label("パスワード", exact=True).fill(PASSWORD)
     page.get_by_label("パスワード（確認）").fill(PASSWORD)
+    page.get_by_label("利用規約と個人情報の取扱いに同意します").check()
     page.get_by_role("button", name="登録する").click()
 
     # Registering signs the new member in at once.

@@ -109,7 +109,7 @@ def test_markup_only_titles_and_names_are_refused_by_every_other_form(client, ap
     client.post("/logout")
     password = "長くて安全なパスワード123"
     _refused(client, app, User, "/register", {"email": "new@example.jp", "display_name": _FILL, "password": password,
-                                              "password_confirm": password}, "表示名を入力してください。")
+                                              "password_confirm": password, "agree": "y"}, "表示名を入力してください。")
 
 
 def test_stored_empty_titles_break_no_read_path(client, app, login, editor, member, make_item, make_community,

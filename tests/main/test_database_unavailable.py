@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from community import create_app
 
 FORM = {"email": "new@example.jp", "display_name": "相模 太郎", "password": "a-good-password",
-        "password_confirm": "a-good-password"}
+        "password_confirm": "a-good-password", "agree": "y"}
 
 
 @pytest.fixture
