@@ -22,7 +22,7 @@ from . import bulk, vector
 from .highlight import snippet_html
 from .query import build_filter, parse
 from .results import INDEX_ERRORS, Hit, SearchResult, SearchUnavailable
-from .schema import build_schema, document_fields, is_current, to_naive_utc
+from .schema import build_schema, document_fields, is_current, layout_is_current, to_naive_utc, write_layout
 from .searchers import SearcherPool
 from .whoosh_internals import ArrayCodec
 
@@ -63,6 +63,7 @@ class SearchIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         if not index.exists_in(str(self.path)):
             index.create_in(str(self.path), build_schema())
+            write_layout(self.path)
         self._open()
         try:
             # The layout it was built with, as its table of contents stored it (queries never read this).
@@ -75,6 +76,8 @@ class SearchIndex:
     def _open(self):
         if not self.path.is_dir():
             raise SearchUnavailable(f"no search index at {self.path}")
+        if not layout_is_current(self.path):
+            raise SearchUnavailable(f"the search index at {self.path} has an old layout; rebuild it")
         try:
             # With the schema given, Whoosh does not unpickle the one stored in the table of contents.
             return index.open_dir(str(self.path), schema=build_schema())
