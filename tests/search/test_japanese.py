@@ -180,3 +180,14 @@ def test_snippet_marks_only_whole_word_readings(index, make_doc):
     index.add([doc])
     [hit] = index.query("かんじ", ["public"]).hits
     assert hit.snippet_html == "図書館時間と<mark>漢字</mark>"
+
+
+def test_one_kanji_scores_by_bm25_so_short_items_about_it_rank_first(index, make_doc):
+    """A one-character query is a prefix over bigrams; their occurrences are scored together with length
+    normalisation (a constant score ranked these two by document order, the long one first)."""
+    long = make_doc("秋の講演会", "市民会館で講演会を開きます。" * 15 + "会場には花を飾ります。")
+    short = make_doc("花だより", "花壇の花が咲きました。")
+    index.add([long, short])
+    result = index.query("花", ["public"])
+    assert keys(result) == [short["key"], long["key"]]
+    assert result.hits[0].score > result.hits[1].score
