@@ -16,7 +16,7 @@ from .analysis import ANALYSIS_VERSION, BigramTokenizer, MorphTokenizer, Reading
 # Boosts tuned with BM25F's B and K1 (vector.py) on the Hamamatsu events (bench/bm25_tune.py, figures in the
 # README): a whole-word match in the morphological field must outweigh a bigram match inside a longer word
 # (京都 vs 東京都), and a title match outweighs a body match.
-TITLE_BOOST = 3.0
+TITLE_BOOST = 2.0
 MORPH_BOOST = 3.0
 READING_BOOST = 1.0
 

@@ -116,6 +116,8 @@ def test_did_you_mean_offers_a_word_of_the_index_one_character_away(client, edit
     assert "もしかして" not in found and "2 件見つかりました" in found
     far = client.get("/search", query_string={"q": "ボラボラ"}).get_data(as_text=True)
     assert "もしかして" not in far
+    english = client.get("/search", query_string={"q": "ボランティヤ"}, headers={"Accept-Language": "en"})
+    assert "Did you mean" in english.get_data(as_text=True)
 
 
 def test_one_edit_apart():
