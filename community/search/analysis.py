@@ -7,9 +7,10 @@ Three views of the same text are indexed (see ``schema.py``):
   StandardAnalyzer would index a whole sentence as one "word");
 * Sudachi words (SplitMode B), indexed by their ``normalized_form()`` so spelling variants meet
   (子ども/子供/こども, かわいい/可愛い); matches here are boosted so whole-word hits rank first;
-* Sudachi readings (katakana), as bigrams over runs of adjacent words, so a hiragana query finds
-  kanji text (さがみはら -> 相模原市, こそだて -> 子育て) even when the reading crosses word
-  boundaries (はままつし -> 浜松 + 市).
+* Sudachi readings (katakana), as bigrams over runs of adjacent words with a marker term at every word
+  boundary, so a hiragana query finds kanji text (さがみはら -> 相模原市, こそだて -> 子育て), also over
+  several whole words (はままつし -> 浜松 + 市), but only from the start of a word to the end of one: the
+  end of one word's reading joined to the start of the next (じしん in 自 + 身近) never matches.
 """
 
 from __future__ import annotations
@@ -154,9 +155,12 @@ _local = threading.local()
 _SUDACHI_FIELDS = {"surface", "normalized_form", "reading_form"}
 
 
-def _sudachi():
+def _sudachi(short_units: bool = False):
+    """This thread's tokenizer: SplitMode B, or A (short units) with ``short_units`` (a tokenizer of its own, so
+    that it can split a word while the other one's results are being read)."""
     global _dictionary
-    cached = getattr(_local, "tokenizer", None)
+    name = "short_tokenizer" if short_units else "tokenizer"
+    cached = getattr(_local, name, None)
     if cached is not None and cached[0] == os.getpid():
         return cached[1]
     from sudachipy import Dictionary, SplitMode
@@ -164,8 +168,8 @@ def _sudachi():
     with _dictionary_lock:
         if _dictionary is None:
             _dictionary = Dictionary(dict="core")
-        tokenizer = _dictionary.tokenizer(mode=SplitMode.B, fields=_SUDACHI_FIELDS)
-    _local.tokenizer = (os.getpid(), tokenizer)
+        tokenizer = _dictionary.tokenizer(mode=SplitMode.A if short_units else SplitMode.B, fields=_SUDACHI_FIELDS)
+    setattr(_local, name, (os.getpid(), tokenizer))
     return tokenizer
 
 
@@ -222,14 +226,27 @@ def _word_reading(m: Morpheme) -> str | None:
     return kana if all(_is_katakana(ch) for ch in kana) else None
 
 
-def reading_runs(text_words: tuple[Morpheme, ...]) -> list[list[tuple[Morpheme, str]]]:
-    """Group adjacent words that have readings; a run breaks at punctuation, spaces or Latin words.
+@functools.lru_cache(maxsize=65536)
+def reading_parts(surface: str, reading: str) -> tuple[str, ...]:
+    """A word's reading cut where Sudachi's short units (SplitMode A) meet: 浜松市 -> ハママツ, シ. These are the
+    "whole words" a reading query may start and end on (はままつ finds 浜松市, つし finds nothing). The reading
+    stays whole when the short units do not spell it exactly."""
+    if len(surface) < 2:
+        return (reading,)
+    parts = tuple(_word_reading(Morpheme(0, 0, m.surface(), "", m.reading_form())) or ""
+                  for m in _sudachi(short_units=True).tokenize(surface))
+    return parts if len(parts) > 1 and all(parts) and "".join(parts) == reading else (reading,)
 
-    Reading bigrams are generated per run, so a reading query can cross word boundaries (浜松+市)
+
+def reading_runs(text_words: tuple[Morpheme, ...]) -> list[list[tuple[Morpheme, tuple[str, ...]]]]:
+    """Group adjacent words that have readings, each with its reading cut into short units (see
+    :func:`reading_parts`); a run breaks at punctuation, spaces or Latin words.
+
+    Reading bigrams are generated per run, so a reading query can span several whole words (浜松+市)
     but never jumps over a comma or a space.
     """
-    runs: list[list[tuple[Morpheme, str]]] = []
-    current: list[tuple[Morpheme, str]] = []
+    runs: list[list[tuple[Morpheme, tuple[str, ...]]]] = []
+    current: list[tuple[Morpheme, tuple[str, ...]]] = []
     for m in text_words:
         reading = _word_reading(m)
         if reading is None or (current and current[-1][0].end != m.start):
@@ -237,7 +254,7 @@ def reading_runs(text_words: tuple[Morpheme, ...]) -> list[list[tuple[Morpheme, 
                 runs.append(current)
             current = []
         if reading is not None:
-            current.append((m, reading))
+            current.append((m, reading_parts(m.surface, reading)))
     if current:
         runs.append(current)
     return runs
@@ -271,23 +288,25 @@ _MORPH_CACHE_SIZE = 200_000
 
 
 def _morph_info(surface: str, normalized_form: str, reading_form: str):
-    """What ``words()`` and ``_word_reading()`` make of one Sudachi morpheme: (term, reading) or _DROPPED."""
+    """What ``words()`` and ``reading_runs()`` make of one Sudachi morpheme: (term, reading parts or None) or
+    _DROPPED."""
     if not any(ch.isalnum() for ch in surface):
         return _DROPPED
     m = Morpheme(0, 0, surface, normalize(normalized_form), reading_form)
-    return m.norm, _word_reading(m)
+    reading = _word_reading(m)
+    return m.norm, None if reading is None else reading_parts(surface, reading)
 
 
 _morph_cache: dict[tuple[str, str, str], Any] = {}
 
 
 def morph_and_reading_tokens(value: str) -> tuple[tuple[list[str], Any], tuple[list[str], list[int]]]:
-    """Sudachi words (normalized forms) and katakana reading bigrams of the same text, from one analysis.
+    """Sudachi words (normalized forms) and the reading field's terms of the same text, from one analysis.
 
     The same as ``words()`` followed by ``reading_runs()`` (what the highlighter uses): reading bigrams run
-    over adjacent words and a run ends at punctuation, a space or a word without a reading, with a gap of
-    two positions so that a phrase never spans two runs. What a morpheme's surface, normalised form and
-    reading give is remembered: most words recur from document to document.
+    over adjacent words and a run ends at punctuation, a space or a word without a reading (see
+    :func:`reading_layout` for the positions). What a morpheme's surface, normalised form and reading give is
+    remembered: most words recur from document to document.
     """
     cache = _morph_cache
     if len(cache) > _MORPH_CACHE_SIZE:
@@ -297,7 +316,7 @@ def morph_and_reading_tokens(value: str) -> tuple[tuple[list[str], Any], tuple[l
     grams: list[str] = []
     positions: list[int] = []
     pos = 0
-    run: list[str] = []  # readings of the current run of adjacent words
+    run: list[str] = []  # readings (short units) of the current run of adjacent words
     run_end = 0
     for offset, chunk in _chunks(normalize(value)):
         for m in tokenizer.tokenize(chunk):
@@ -311,27 +330,56 @@ def morph_and_reading_tokens(value: str) -> tuple[tuple[list[str], Any], tuple[l
             morph.append(term)
             if reading is None:
                 if run:
-                    pos = _add_run(run, grams, positions, pos)
+                    pos = reading_layout(run, grams, positions, pos)
                     run = []
                 continue
             if run and run_end != offset + m.begin():
-                pos = _add_run(run, grams, positions, pos)
+                pos = reading_layout(run, grams, positions, pos)
                 run = []
-            run.append(reading)
+            run.extend(reading)
             run_end = offset + m.end()
     if run:
-        _add_run(run, grams, positions, pos)
+        reading_layout(run, grams, positions, pos)
     return (morph, range(len(morph))), (grams, positions)
 
 
-def _add_run(run: list[str], grams: list[str], positions: list[int], pos: int) -> int:
+# The reading field's term at every word boundary of a run (never a katakana bigram).
+WORD_BOUNDARY = "|"
+# Positions left empty between two runs, so that no phrase spans them.
+RUN_GAP = 2
+
+
+def reading_layout(run: list[str], grams: list[str], positions: list[int], pos: int) -> int:
+    """Append the reading field's terms of one run of adjacent words' readings (cut into short units, see
+    :func:`reading_parts`), starting at position ``pos``; returns the position the next run starts at.
+
+    The run's reading ``r`` (the words' readings joined) is laid out by character offsets: the bigram
+    ``r[k:k+2]`` at ``pos + 1 + k`` and :data:`WORD_BOUNDARY` at ``pos + b`` for each offset ``b`` where a word
+    starts or the run ends. A reading query is the phrase boundary, its bigrams, boundary
+    (:func:`reading_phrase`), so it matches only whole words (one or several adjacent ones). Terms come in
+    position order, which keeps every term's positions sorted.
+    """
     reading = "".join(run)
-    if len(reading) > 1:
-        run_grams = bigrams(reading)
-        grams += run_grams
-        positions += range(pos, pos + len(run_grams))
-        pos += len(run_grams)
-    return pos + 2  # the tokenizer's gap between runs
+    if len(reading) < 2:
+        return pos + RUN_GAP
+    boundaries = {0}
+    offset = 0
+    for word in run:
+        offset += len(word)
+        boundaries.add(offset)
+    for k in range(len(reading) + 1):  # at each position: the boundary first, then the bigram
+        if k in boundaries:
+            grams.append(WORD_BOUNDARY)
+            positions.append(pos + k)
+        if 0 < k < len(reading):
+            grams.append(reading[k - 1 : k + 1])
+            positions.append(pos + k)
+    return pos + len(reading) + RUN_GAP
+
+
+def reading_phrase(reading: str) -> list[str]:
+    """The reading field's terms a reading query (katakana, two characters or more) looks for, in order."""
+    return [WORD_BOUNDARY, *bigrams(reading), WORD_BOUNDARY]
 
 
 # --- per-field accumulators --------------------------------------------------------------------------
@@ -344,7 +392,7 @@ def _add_run(run: list[str], grams: list[str], positions: list[int], pos: int) -
 
 # Bump when a tokenizer's output changes: an index built by an older version then reports that it
 # must be rebuilt (see schema.is_current) instead of silently missing documents.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3  # 3: word boundaries in the reading field
 
 # The morphological and reading fields analyse the same text one after the other; the last analysis is
 # kept so that Sudachi runs once for both.
@@ -411,7 +459,7 @@ class MorphTokenizer(_JapaneseTokenizer):
 
 
 class ReadingTokenizer(_JapaneseTokenizer):
-    """Katakana reading bigrams over runs of adjacent words; runs are separated by a position gap."""
+    """Katakana reading bigrams over runs of adjacent words, with word boundaries (see :func:`reading_layout`)."""
 
     __reduce__ = stored.reduce_by_name
 

@@ -35,7 +35,7 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
 from .bulk_segment import Segments, segment_tokens
-from .schema import build_schema
+from .schema import build_schema, write_layout
 from .whoosh_internals import DEF_INDEX_NAME, write_toc
 
 # The most chunks of documents waiting for one worker process.
@@ -77,6 +77,7 @@ def build(folder: str | Path, docs: Iterable[Mapping[str, Any]], progress: Calla
     else:
         segments, count = _build_here(storage, schema, docs, progress, progress_every, tokens)
     write_toc(storage, schema, segments)
+    write_layout(folder)
     shutil.rmtree(Path(folder) / f"{DEF_INDEX_NAME}.tmp", ignore_errors=True)
     return count
 

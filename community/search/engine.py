@@ -19,10 +19,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
 from . import bulk, vector
+from .analysis import normalize
 from .highlight import snippet_html
-from .query import build_filter, parse
+from .query import MAX_WORD_CHARS, build_filter, parse
 from .results import INDEX_ERRORS, Hit, SearchResult, SearchUnavailable
-from .schema import build_schema, document_fields, is_current, to_naive_utc
+from .schema import build_schema, document_fields, is_current, layout_is_current, to_naive_utc, write_layout
 from .searchers import SearcherPool
 from .whoosh_internals import ArrayCodec
 
@@ -39,6 +40,8 @@ APPLIED_FILE = ".applied.json"
 # Written when a search finds the index damaged (only reading a segment shows it): /healthz and the log keep saying
 # so until a rebuild swaps in a new folder, which has no such file.
 DAMAGED_FILE = ".damaged"
+# "Did you mean": at most this many nearby spellings of a word.
+MAX_SPELLINGS = 3
 # How much of a ranking is kept for the following pages of the same search (10 pages of 20).
 RANKING_DEPTH = 200
 
@@ -51,7 +54,7 @@ class SearchIndex:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.max_segments = max_segments
-        self._searchers = SearcherPool(self.path, self._open)
+        self._searchers = SearcherPool(self.path, self._open, weighting=vector.weighting())
         # Whoosh reads its files with seek + read on file objects the searcher shares, so the queries of
         # one process take turns (each takes milliseconds).
         self._reading = threading.Lock()
@@ -63,6 +66,7 @@ class SearchIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         if not index.exists_in(str(self.path)):
             index.create_in(str(self.path), build_schema())
+            write_layout(self.path)
         self._open()
         try:
             # The layout it was built with, as its table of contents stored it (queries never read this).
@@ -75,6 +79,8 @@ class SearchIndex:
     def _open(self):
         if not self.path.is_dir():
             raise SearchUnavailable(f"no search index at {self.path}")
+        if not layout_is_current(self.path):
+            raise SearchUnavailable(f"the search index at {self.path} has an old layout; rebuild it")
         try:
             # With the schema given, Whoosh does not unpickle the one stored in the table of contents.
             return index.open_dir(str(self.path), schema=build_schema())
@@ -351,6 +357,26 @@ class SearchIndex:
         facets = {name: dict(counts) for name, counts in ranking.facets.items()}
         return SearchResult(hits, ranking.total, facets, page, per_page, ranking.others)
 
+    def nearby_spellings(self, word: str, limit: int = MAX_SPELLINGS) -> list[str]:
+        """Words of the index one edit away from ``word`` (a character replaced, added or left out, or two
+        neighbours swapped), those in the most documents first: "did you mean" for a search that found nothing.
+
+        The words are the morphological field's terms (Sudachi's normalised forms), so ボランティヤ finds
+        ボランティア. The term list is read once per searcher, grouped by length."""
+        word = normalize(word)
+        if not 2 <= len(word) <= MAX_WORD_CHARS:
+            return []
+        with self._searchers.searching() as searcher, self._reading:
+            try:
+                by_length = self._searchers.cached(searcher, ("terms by length", "morph"),
+                                                   lambda: _terms_by_length(searcher, "morph"))
+                near = [term for n in (len(word) - 1, len(word), len(word) + 1) for term in by_length.get(n, ())
+                        if term != word and one_edit_apart(word, term)]
+                counted = [(searcher.doc_frequency("morph", term), term) for term in near]
+            except INDEX_ERRORS as exc:
+                raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
+        return [term for _, term in sorted(counted, key=lambda pair: (-pair[0], pair[1]))[:limit]]
+
     @staticmethod
     def _hit(stored: dict[str, Any], sort_key: Any, parsed) -> Hit:
         # The sort key is (upcoming-or-date key, -score); report the score itself.
@@ -368,6 +394,29 @@ class SearchIndex:
     def close(self) -> None:
         """Close the searcher (queries still running keep theirs until they finish)."""
         self._searchers.close()
+
+
+def _terms_by_length(searcher, fieldname: str) -> dict[int, list[str]]:
+    terms: set[str] = set()
+    for leaf, _ in searcher.reader().leaf_readers():
+        terms.update(btext.decode("utf-8") for btext in leaf.lexicon(fieldname))
+    grouped: dict[int, list[str]] = {}
+    for term in sorted(terms):
+        grouped.setdefault(len(term), []).append(term)
+    return grouped
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one character replaced, added or left out, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((n for n in range(len(short)) if short[n] != long[n]), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 _indexes: dict[Path, SearchIndex] = {}

@@ -29,16 +29,21 @@ def _find_all(haystack: str, needle: str):
 
 
 def _reading_spans(norm: str, readings: list[str]):
-    """Spans of the words whose katakana readings spell one of the (hiragana) query words."""
+    """Spans of the whole words (one or several adjacent ones) whose katakana readings spell one of the
+    (hiragana) query words, as the reading field matches them."""
     for run in reading_runs(words(norm)):
         joined = ""
         owner: list[int] = []  # reading character -> index of its word in the run
-        for index, (_, reading) in enumerate(run):
-            joined += reading
-            owner.extend([index] * len(reading))
+        boundaries = {0}
+        for index, (_, parts) in enumerate(run):
+            for part in parts:
+                joined += part
+                boundaries.add(len(joined))
+                owner.extend([index] * len(part))
         for reading in readings:
             for start, end in _find_all(joined, reading):
-                yield run[owner[start]][0].start, run[owner[end - 1]][0].end
+                if start in boundaries and end in boundaries:
+                    yield run[owner[start]][0].start, run[owner[end - 1]][0].end
 
 
 def _morph_spans(text_words, phrases: list[tuple[str, ...]]):

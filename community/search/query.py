@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import bigrams, is_hiragana_word, normalize, to_katakana, words
+from .analysis import bigrams, is_hiragana_word, normalize, reading_phrase, to_katakana, words
 from .schema import to_naive_utc
 
 # What a user may type (the search inputs' maxlength); /search looks for the beginning of a longer query.
@@ -77,7 +77,7 @@ def _word_query(word: str, parsed: ParsedQuery) -> wq.Query:
     if len(word) > 1 and is_hiragana_word(word):
         reading = to_katakana(word)
         parsed.readings.append(reading)
-        clauses.append(_phrase("reading", bigrams(reading)))
+        clauses.append(_phrase("reading", reading_phrase(reading)))  # whole words only
     return wq.Or(clauses)
 
 

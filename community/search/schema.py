@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from whoosh import fields, formats
 
 from . import stored
-from .analysis import BigramTokenizer, MorphTokenizer, ReadingTokenizer
+from .analysis import ANALYSIS_VERSION, BigramTokenizer, MorphTokenizer, ReadingTokenizer
 
-# Boosts measured on the Hamamatsu corpus (tests/search/test_quality.py): a whole-word match in the
-# morphological field must outweigh a bigram match inside a longer word (京都 vs 東京都), and a title
-# match outweighs a body match.
+# Boosts tuned with BM25F's B and K1 (vector.py) on the Hamamatsu events (bench/bm25_tune.py, figures in the
+# README): a whole-word match in the morphological field must outweigh a bigram match inside a longer word
+# (京都 vs 東京都), and a title match outweighs a body match.
 TITLE_BOOST = 2.0
 MORPH_BOOST = 3.0
 READING_BOOST = 1.0
@@ -95,6 +96,26 @@ def _layout(schema: fields.Schema) -> dict[str, tuple]:
 def is_current(schema: fields.Schema) -> bool:
     """Whether an index with this schema was built by the current fields and analysers."""
     return _layout(schema) == _layout(build_schema())
+
+
+# The analysis version an index folder was built with. Whoosh is handed the current schema when it opens an
+# index (unpickling the stored one would cost every searcher), so this marker is what tells an index of an older
+# layout: it must be rebuilt (`community reindex`), never queried with terms it does not hold. The leading dot
+# keeps Whoosh's clean-up of old files away from it.
+LAYOUT_FILE = ".layout"
+
+
+def write_layout(folder: str | Path) -> None:
+    """Mark ``folder``'s index as built with the current analysis (by whatever creates an index)."""
+    (Path(folder) / LAYOUT_FILE).write_text(str(ANALYSIS_VERSION), encoding="utf-8")
+
+
+def layout_is_current(folder: str | Path) -> bool:
+    """Whether ``folder``'s index was built with the current analysis (one without the marker predates it)."""
+    try:
+        return (Path(folder) / LAYOUT_FILE).read_text(encoding="utf-8").strip() == str(ANALYSIS_VERSION)
+    except OSError:
+        return False
 
 
 def to_naive_utc(value: dt.datetime | dt.date | None) -> dt.datetime | None:

@@ -25,9 +25,10 @@ CACHE_SIZE = 128
 
 
 class SearcherPool:
-    def __init__(self, path: Path, open_index: Callable[[], Any]):
+    def __init__(self, path: Path, open_index: Callable[[], Any], weighting: Any = None):
         self.path = path
         self._open_index = open_index
+        self._weighting = weighting  # Whoosh's scoring for the searchers (None: its default)
         self._lock = threading.Lock()
         self._searcher = None
         self._opened_as: tuple[int, int, int] | None = None  # (pid, folder inode, its ctime) it was opened for
@@ -54,7 +55,8 @@ class SearcherPool:
             try:
                 current = self._searcher
                 if current is None or self._opened_as != identity or not current.up_to_date():
-                    self._searcher, self._opened_as = self._open_index().searcher(), identity
+                    options = {} if self._weighting is None else {"weighting": self._weighting}
+                    self._searcher, self._opened_as = self._open_index().searcher(**options), identity
                     self._cache = OrderedDict()
                     if current is not None and id(current) not in self._leases:
                         current.close()

@@ -8,10 +8,12 @@ tenth of 100,000 documents. Here each term's posting list is decoded block by bl
 and the rest is array arithmetic over all documents of the index:
 
 * a term scores its documents with BM25F as Whoosh would (``idf * w(k1+1) / (w + k1(1-b+b·len/avg))``,
-  the weight already holding the field boost);
+  the weight already holding the field boost), with this site's parameters (:func:`weighting` gives Whoosh's
+  searcher the same);
 * a phrase keeps the documents where its bigrams sit at consecutive positions: (doc, position - i)
   pairs of each term are intersected, which is a sorted-array search in C;
-* ``Or`` adds scores and unites matches, ``And`` intersects them; a prefix scores a constant;
+* ``Or`` adds scores and unites matches, ``And`` intersects them; a prefix (a one-character query) scores
+  its terms' occurrences together as one term, so that it is length-normalised too;
 * the filter (audience, kind, area, category, dates), deleted documents, sort keys ("upcoming first"
   or newest first, then score) and the facet counts are masks and columns of the same length.
 
@@ -29,15 +31,19 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh import scoring
 
 from . import whoosh_internals as internals
 from .codec import posting_blocks
 from .schema import POSITION_TYPECODE, ArrayPositions
 from .whoosh_internals import ArrayCodec, byte_to_length, datetime_to_long
 
-# Whoosh's BM25F defaults.
-BM25_B = 0.75
-BM25_K1 = 1.2
+# BM25F parameters, tuned with the field boosts (schema.py) on the Hamamatsu events (bench/bm25_tune.py, figures
+# in the README): local items are short, so length normalisation is strong (B) and the term frequency saturates
+# late (K1), so that a short item about a word ranks above a long one that mentions it once. Whoosh's defaults
+# are B=0.75, K1=1.2.
+BM25_B = 0.9
+BM25_K1 = 2.0
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _POSITION_DTYPE = np.dtype(POSITION_TYPECODE)
 
@@ -47,6 +53,11 @@ POSTINGS_CACHE_POSTINGS = 4_000_000
 # Columns of segments (sort keys, lengths, kinds, areas), by bytes: some 4 MB per 100,000 documents, so a
 # few generations of a large index; those of segments gone after a merge or rebuild age out.
 COLUMN_CACHE_BYTES = 32 * 2**20
+
+
+def weighting() -> scoring.BM25F:
+    """Whoosh's BM25F with this module's parameters, for searchers (the reference ``evaluate`` equals)."""
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
 
 
 class UnsupportedQuery(TypeError):
@@ -127,27 +138,33 @@ def _read_postings(reader, fieldname: str, btext: bytes, with_positions: bool) -
     terminfo = internals.term_info(reader, fieldname, btext)
     if terminfo.is_inlined() or not isinstance(reader.segment().codec(), ArrayCodec):
         # Not written by this site's codec: let Whoosh walk it.
-        return _read_generic(internals.term_matcher(reader, fieldname, btext), with_positions)
+        positional = isinstance(reader.schema[fieldname].format, ArrayPositions)
+        return _read_generic(internals.term_matcher(reader, fieldname, btext), with_positions, positional)
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 leaves it as struct.unpack's tuple
         (length,) = length
     blocks = list(posting_blocks(internals.postings_file(reader), offset, length))
     docs = np.concatenate([block.ids for block in blocks]).astype(np.int64)
-    if not with_positions:
+    positional = isinstance(reader.schema[fieldname].format, ArrayPositions)
+    if not positional:
         return Postings(docs, np.ones(len(docs), dtype=np.int64), None)
+    # A posting's value is its positions, so the frequencies come without decoding them.
     counts = np.concatenate([block.lengths for block in blocks]).astype(np.int64) // _POSITION_DTYPE.itemsize
+    if not with_positions:
+        return Postings(docs, counts, None)
     positions = np.frombuffer(b"".join([block.values for block in blocks]), dtype=_POSITION_DTYPE)
     return Postings(docs, counts, positions)
 
 
-def _read_generic(matcher, with_positions: bool) -> Postings:
+def _read_generic(matcher, with_positions: bool, positional: bool) -> Postings:
     docs, counts, chunks = [], [], []
     while matcher.is_active():
         docs.append(matcher.id())
-        if with_positions:
+        if positional:
             value = matcher.value()
             counts.append(len(value) // _POSITION_DTYPE.itemsize)
-            chunks.append(value)
+            if with_positions:
+                chunks.append(value)
         else:
             counts.append(1)
         matcher.next()
@@ -319,11 +336,13 @@ class _Match:
     score: np.ndarray  # float32 per document (0 where not matched)
 
 
-def _bm25(arrays: IndexArrays, fieldname: str, btext: bytes, docs: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _bm25(arrays: IndexArrays, fieldname: str, btext: bytes | None, docs: np.ndarray, counts: np.ndarray,
+          idf: float | None = None) -> np.ndarray:
     searcher = arrays.searcher
     field = searcher.schema[fieldname]
     weight = counts.astype(np.float32) * np.float32(field.format.field_boost)
-    idf = searcher.idf(fieldname, btext)
+    if idf is None:
+        idf = searcher.idf(fieldname, btext)
     avg = searcher.avg_field_length(fieldname, 1) or 1
     length = arrays.lengths(fieldname)[docs]
     return idf * (weight * (BM25_K1 + 1)) / (weight + BM25_K1 * ((1 - BM25_B) + BM25_B * length / avg))
@@ -383,14 +402,23 @@ def _phrase(arrays: IndexArrays, node: wq.Phrase) -> _Match:
 
 
 def _prefix(arrays: IndexArrays, node: wq.Prefix) -> _Match:
-    """Documents with any term starting with the prefix, with a constant score (Whoosh's ``Prefix`` is
-    ``constantscore`` too): for a one-character query the whole-word clause decides the ranking."""
+    """Documents with any term starting with the prefix. The occurrences of all those terms in a document count as
+    one term's (with the document frequency of their union), so a one-character query is scored by BM25F like a
+    word: a short item that uses the character often ranks above a long one that holds it once. (Whoosh's
+    ``Prefix`` scores a constant instead.)"""
     match = _Match(np.zeros(arrays.size, dtype=bool), np.zeros(arrays.size, dtype=np.float32))
+    counts = np.zeros(arrays.size, dtype=np.int64)
     for leaf, offset in arrays.leaves:
         for btext in leaf.expand_prefix(node.fieldname, node.text):
             btext = _to_bytes(arrays.searcher, node.fieldname, btext)
-            match.mask[segment_postings(leaf, node.fieldname, btext, with_positions=False).docs + offset] = True
-    match.score[match.mask] = node.boost
+            postings = segment_postings(leaf, node.fieldname, btext, with_positions=False)
+            counts[postings.docs + offset] += postings.counts
+    match.mask[:] = counts > 0
+    docs = np.flatnonzero(match.mask & arrays.live)
+    if not len(docs):
+        return match
+    idf = float(np.log(arrays.searcher.doc_count_all() / (len(docs) + 1)) + 1)
+    match.score[docs] = _bm25(arrays, node.fieldname, None, docs, counts[docs], idf=idf) * node.boost
     return match
 
 

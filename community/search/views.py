@@ -69,7 +69,8 @@ def results():
             context["result"] = result
             context["area_names"] = _area_names(result.facets.get("area", {}))
             if not result.total:
-                context["suggestions"] = _suggestions(q, variants, search)
+                context["did_you_mean"], context["suggestions"] = _suggestions(q, variants, search,
+                                                                               index.nearby_spellings)
         except SearchUnavailable:
             current_app.logger.warning("search index unavailable; answering from the database", exc_info=True)
             context["unavailable"] = True
@@ -80,25 +81,44 @@ def results():
 MAX_SUGGESTIONS = 3
 
 
-def _suggestions(q: str, variants: bool, search) -> list[dict]:
-    """For a search that found nothing: the same words with spelling variants switched back on, or with one word
-    left out, where that finds something (best first; counts before the database re-check, so "about")."""
-    from community.search.query import terms
+def _query_text(groups, excluded) -> str:
+    """Query text that :func:`community.search.query.terms` reads back as these groups and exclusions."""
+    words = [" OR ".join(f'"{t.text}"' if t.exact else t.text for t in group) for group in groups]
+    return " ".join(words + [f'-"{t.text}"' for t in excluded])
 
+
+def _suggestions(q: str, variants: bool, search, spellings) -> tuple[list[dict], list[dict]]:
+    """For a search that found nothing: "did you mean" (one word replaced by a word of the index one character
+    away, see ``SearchIndex.nearby_spellings``), and the same words with spelling variants switched back on, or
+    with one word left out, where that finds something (best first; counts before the database re-check, so
+    "about")."""
+    from community.search.query import Term, terms
+
+    groups, excluded = terms(q)
+    spelled: list[tuple[str, bool]] = []
+    for n, group in enumerate(groups):
+        for m, term in enumerate(group):
+            if term.exact or " " in term.text:
+                continue
+            for word in spellings(term.text):
+                changed = [list(g) for g in groups]
+                changed[n][m] = Term(word, exact=False)
+                spelled.append((_query_text(changed, excluded), variants))
     tried: list[tuple[str, bool]] = []
     if not variants:
         tried.append((q, True))
-    groups, excluded = terms(q)
     if len(groups) > 1:
-        words = [" OR ".join(f'"{t.text}"' if t.exact else t.text for t in group) for group in groups]
-        rest = [f'-"{t.text}"' for t in excluded]
-        tried += [(" ".join(words[:n] + words[n + 1:] + rest), variants) for n in range(len(words))]
-    found = []
-    for text, with_variants in tried:
-        count = search(text, with_variants, page=1, per_page=1, snippets=False).total
-        if count:
-            found.append({"q": text, "variants": "1" if with_variants else "0", "count": count})
-    return sorted(found, key=lambda s: -s["count"])[:MAX_SUGGESTIONS]
+        tried += [(_query_text(groups[:n] + groups[n + 1:], excluded), variants) for n in range(len(groups))]
+
+    def found(candidates: list[tuple[str, bool]]) -> list[dict]:
+        out = []
+        for text, with_variants in dict.fromkeys(candidates):
+            count = search(text, with_variants, page=1, per_page=1, snippets=False).total
+            if count:
+                out.append({"q": text, "variants": "1" if with_variants else "0", "count": count})
+        return sorted(out, key=lambda s: -s["count"])[:MAX_SUGGESTIONS]
+
+    return found(spelled), found(tried)
 
 
 def _still_visible(hits):

@@ -121,3 +121,44 @@ def test_a_search_that_finds_nothing_suggests_what_would(client, items):
     assert "表記ゆれも含めて" in exact  # the same words, with variants, find 子育て相談会
     nothing = client.get("/search", query_string={"q": "存在しない言葉"}).get_data(as_text=True)
     assert "こちらで探すと見つかります" not in nothing
+
+
+def test_did_you_mean_offers_a_word_of_the_index_one_character_away(client, editor, make_item):
+    from urllib.parse import quote
+
+    make_item("notice", editor.group, title="ボランティア募集", body="公園の清掃を手伝ってください。")
+    make_item("notice", editor.group, title="清掃ボランティアの報告", body="ありがとうございました。")
+    page = client.get("/search", query_string={"q": "ボランティヤ"}).get_data(as_text=True)
+    assert "見つかりませんでした" in page and "もしかして" in page
+    assert f'q={quote("ボランティア")}' in page and "（約 2 件）" in page
+    both = client.get("/search", query_string={"q": "ボランティヤ 募集"}).get_data(as_text=True)
+    assert "もしかして" in both and f'q={quote("ボランティア")}+{quote("募集")}' in both
+    assert "（約 1 件）" in both
+    found = client.get("/search", query_string={"q": "ボランティア"}).get_data(as_text=True)
+    assert "もしかして" not in found and "2 件見つかりました" in found
+    far = client.get("/search", query_string={"q": "ボラボラ"}).get_data(as_text=True)
+    assert "もしかして" not in far
+    english = client.get("/search", query_string={"q": "ボランティヤ"}, headers={"Accept-Language": "en"})
+    assert "Did you mean" in english.get_data(as_text=True)
+
+
+def test_one_edit_apart():
+    from community.search.engine import one_edit_apart
+
+    assert one_edit_apart("ボランティヤ", "ボランティア")  # replaced
+    assert one_edit_apart("ボランテア", "ボランティア")  # left out
+    assert one_edit_apart("ボランティアア", "ボランティア")  # added
+    assert one_edit_apart("ボランテイア", "ボランティア")  # replaced (イ for ィ)
+    assert one_edit_apart("ボラテンィア", "ボランティア")  # neighbours swapped
+    assert not one_edit_apart("ボランティア", "ボランティア")
+    assert not one_edit_apart("ボラティ", "ボランティア")
+    assert not one_edit_apart("ボテランィア", "ボランティア")
+
+
+def test_a_short_item_about_one_kanji_ranks_above_a_long_one_mentioning_it_once(client, editor, make_item):
+    long_body = "市民会館で秋の講演会を開きます。" * 12 + "会場には花を飾ります。" + "駐車場はありません。" * 8
+    make_item("notice", editor.group, title="秋の講演会のお知らせ", body=long_body)
+    make_item("notice", editor.group, title="公園の花だより", body="花壇の花が咲きました。")
+    page = client.get("/search", query_string={"q": "花"}).get_data(as_text=True)
+    assert "2 件見つかりました" in page
+    assert page.index("公園の花だより") < page.index("秋の講演会のお知らせ")

@@ -148,6 +148,25 @@ def test_a_damaged_segment_is_noticed_until_reindex(client, app, runner, editor,
     assert "1 件見つかりました" in _search(client, "壊れた索引")
 
 
+def test_an_index_of_an_older_layout_answers_from_the_database_until_reindex(client, app, runner, editor,
+                                                                              make_item):
+    """After an upgrade that changes the analysis, the old index is never queried: the page answers from the
+    database and /healthz says so until `community reindex`."""
+    from pathlib import Path
+
+    from community.search.schema import LAYOUT_FILE
+
+    make_item("event", editor.group, title="漢字の書き方教室")
+    (Path(app.config["SEARCH_INDEX_DIR"]) / LAYOUT_FILE).write_text("2")  # as built by the previous version
+    page = _search(client, "漢字")
+    assert "検索は一時的に利用できません" in page and "漢字の書き方教室" in page  # the database fallback
+    assert client.get("/healthz").status_code == 503
+    assert runner.invoke(args=["reindex", "--procs", "1"]).exit_code == 0
+    assert client.get("/healthz").status_code == 200
+    page = _search(client, "かんじ")
+    assert "1 件見つかりました" in page and "漢字の書き方教室" in page
+
+
 def _pending(app) -> int:
     """Changes in the log this host has not applied yet."""
     from community.search.indexing import lag

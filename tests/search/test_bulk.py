@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from community.search import SearchIndex, bulk, bulk_segment, codec, whoosh_internals
 from community.search.analysis import (
     SUDACHI_MAX_CHARS,
+    WORD_BOUNDARY,
     BigramTokenizer,
     MorphTokenizer,
     ReadingTokenizer,
@@ -25,7 +26,7 @@ from community.search.analysis import (
     reading_runs,
     words,
 )
-from community.search.schema import build_schema, document_fields
+from community.search.schema import LAYOUT_FILE, build_schema, document_fields, write_layout
 from community.search.whoosh_internals import ArrayCodec
 
 BENCH = Path(__file__).parents[2] / "bench/search_bench.py"
@@ -83,6 +84,7 @@ def _whoosh_build(folder: Path, docs, codec=None):
     for doc in docs:
         writer.add_document(**document_fields(doc))
     writer.commit()
+    write_layout(folder)  # built by hand: mark it as the current layout, as a rebuild does
 
 
 def _dump(folder: Path) -> dict:
@@ -189,7 +191,8 @@ def test_bulk_build_writes_what_whoosh_writes(docs, reference, tmp_path, procs):
     assert sum(seen) == len(docs) and len(seen) > 1
     segments = whoosh_index.open_dir(str(folder))._segments()
     assert 1 <= len(segments) <= procs
-    assert all(name.endswith((".toc", ".trm", ".pst", ".col")) for name in os.listdir(folder))  # no temp files
+    assert all(name.endswith((".toc", ".trm", ".pst", ".col")) or name == LAYOUT_FILE
+               for name in os.listdir(folder))  # no temp files
 
     expected, got = _dump(reference), _dump(folder)
     if procs == 1:
@@ -251,14 +254,22 @@ def _reference_bigrams(text):
 
 
 def _reference_readings(text):
-    """Reading bigrams as the highlighter sees them: per run of adjacent words (reading_runs), a gap of
-    two positions between runs."""
+    """Reading terms as the highlighter sees the words: per run of adjacent words (reading_runs), each bigram one
+    position after its first character's offset and a boundary term at every word start and at the run's end; a
+    gap of two positions between runs."""
     tokens, pos = [], 0
     for run in reading_runs(words(normalize(text))):
-        reading = "".join(r for _, r in run)
-        for gram in bigrams(reading) if len(reading) > 1 else ():
-            tokens.append((gram, pos))
-            pos += 1
+        reading = "".join(part for _, parts in run for part in parts)
+        if len(reading) > 1:
+            starts, offset = [], 0
+            for _, parts in run:
+                for part in parts:
+                    starts.append(offset)
+                    offset += len(part)
+            laid = [(WORD_BOUNDARY, pos + b) for b in sorted(set(starts + [len(reading)]))]
+            laid += [(gram, pos + 1 + k) for k, gram in enumerate(bigrams(reading))]
+            tokens += sorted(laid, key=lambda token: (token[1], token[0] != WORD_BOUNDARY))
+            pos += len(reading)
         pos += 2
     return tokens
 
@@ -289,7 +300,7 @@ def test_empty_rebuild(tmp_path, procs):
     assert bulk.build(tmp_path / "ix", [], procs=procs) == 0
     ix = whoosh_index.open_dir(str(tmp_path / "ix"))
     assert ix.doc_count() == 0 and ix._segments() == []
-    assert [f for f in os.listdir(tmp_path / "ix") if not f.endswith(".toc")] == []
+    assert [f for f in os.listdir(tmp_path / "ix") if not f.endswith(".toc")] == [LAYOUT_FILE]
 
 
 class CrashOnStr:

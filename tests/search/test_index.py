@@ -220,7 +220,7 @@ def test_corrupted_index_is_unavailable(index, make_doc, damage):
         path = index.path / name
         if damage == "empty_folder" or (damage == "toc" and name.endswith(".toc")):
             path.unlink()
-        elif damage == "segments" and not name.endswith(".toc") and "LOCK" not in name:
+        elif damage == "segments" and not name.endswith(".toc") and "LOCK" not in name and not name.startswith("."):
             path.write_bytes(b"\x00garbage" * 3)
     fresh = SearchIndex(index.path)
     assert not fresh.healthy()
@@ -265,3 +265,28 @@ def test_index_locked_by_another_writer_is_unavailable(index, make_doc):
         writer.cancel()
     index.add([make_doc("避難所", "")])
     assert index.query("避難所", ["public"]).total == 1
+
+
+@pytest.mark.parametrize("marker", [None, "2"])
+def test_index_of_an_older_analysis_is_never_queried(tmp_path, make_doc, marker):
+    """An index built before the current analysis (no layout marker, or an older version in it) holds other terms:
+    it is unavailable, so searches answer from the database, until a rebuild."""
+    from community.search.schema import LAYOUT_FILE
+
+    built = SearchIndex(tmp_path / "search")
+    built.rebuild([make_doc("漢字の教室", "")])
+    built.close()
+    if marker is None:
+        (tmp_path / "search" / LAYOUT_FILE).unlink()
+    else:
+        (tmp_path / "search" / LAYOUT_FILE).write_text(marker)
+    stale = SearchIndex(tmp_path / "search")
+    assert not stale.healthy()
+    with pytest.raises(SearchUnavailable, match="rebuild"):
+        stale.query("かんじ", ["public"])
+    with pytest.raises(SearchUnavailable, match="rebuild"):
+        stale.add([make_doc("書き込み", "")])
+    stale.rebuild([make_doc("漢字の教室", "")])
+    assert stale.healthy()
+    assert stale.query("かんじ", ["public"]).total == 1
+    stale.close()

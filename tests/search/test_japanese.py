@@ -159,3 +159,35 @@ def test_phrases_of_repeated_characters(index, make_doc):
     index.add([three, broken])
     assert keys(index.query("ははは", ["public"])) == [three["key"]]
     assert sorted(keys(index.query("はは", ["public"]))) == sorted([three["key"], broken["key"]])
+
+
+def test_reading_matches_whole_words_only(index, make_doc):
+    """図書館時間 reads トショ|カン|ジカン: かんじ would join the end of 館 to the start of 時間, so only 漢字 matches;
+    a reading may still span several whole words (はままつし: 浜松 + 市)."""
+    kanji = make_doc("漢字の教室", "")
+    joined = make_doc("図書館時間のお知らせ", "")
+    city = make_doc("浜松市の花", "")
+    index.add([kanji, joined, city])
+    assert keys(index.query("かんじ", ["public"])) == [kanji["key"]]
+    assert keys(index.query("しょかん", ["public"])) == []  # the middle of 図書館's reading
+    assert keys(index.query("はままつし", ["public"])) == [city["key"]]
+    assert keys(index.query("はままつ", ["public"])) == [city["key"]]
+    assert keys(index.query("としょかん", ["public"])) == [joined["key"]]
+
+
+def test_snippet_marks_only_whole_word_readings(index, make_doc):
+    doc = make_doc("お知らせ", "図書館時間と漢字")
+    index.add([doc])
+    [hit] = index.query("かんじ", ["public"]).hits
+    assert hit.snippet_html == "図書館時間と<mark>漢字</mark>"
+
+
+def test_one_kanji_scores_by_bm25_so_short_items_about_it_rank_first(index, make_doc):
+    """A one-character query is a prefix over bigrams; their occurrences are scored together with length
+    normalisation (a constant score ranked these two by document order, the long one first)."""
+    long = make_doc("秋の講演会", "市民会館で講演会を開きます。" * 15 + "会場には花を飾ります。")
+    short = make_doc("花だより", "花壇の花が咲きました。")
+    index.add([long, short])
+    result = index.query("花", ["public"])
+    assert keys(result) == [short["key"], long["key"]]
+    assert result.hits[0].score > result.hits[1].score
