@@ -49,7 +49,7 @@ CP932_REPLACEMENT = "〓"
 
 def write_events(records: Iterable[EventRecord], local_gov_code: str = PORTAL_CODE, city_name: str = PORTAL_CITY,
                  encoding: str = UTF8) -> bytes:
-    """CSV bytes in the current イベント一覧 layout (79 columns). The publisher columns come from the
+    """CSV bytes in the current イベント一覧 layout (80 columns: the standard's 79 and 焼津市's イベントジャンル). The publisher columns come from the
     arguments: the file says who publishes it, whoever first published each record."""
     return _write(EVENTS_STANDARD, records, _event_cells, local_gov_code, city_name, encoding)
 
