@@ -128,7 +128,8 @@ class _Row:
         try:
             urls = v.split_urls(raw)
         except ValueError:
-            self.notes.append(f"{self.column(field)}「{raw}」は http:// か https:// で始まるURLではないため読み込みませんでした")
+            self.notes.append(
+                f"{self.column(field)}「{raw}」は http:// か https:// で始まるURLではないため読み込みませんでした")
             return ""
         return " ".join(urls)
 
@@ -278,7 +279,8 @@ def _build_event(row: _Row) -> EventRecord | None:
         else (None, None)
     end_date = row.date("end_date", fatal=True) or range_end
     if start_date and end_date and end_date < start_date:
-        row.problems.append(f"終了日「{row.text('end_date') or end_date}」が開始日「{row.text('start_date')}」より前です")
+        end_text = row.text("end_date") or end_date
+        row.problems.append(f"終了日「{end_text}」が開始日「{row.text('start_date')}」より前です")
     start_time, range_end_time = _range(row, "start_time", v.parse_time_range, "時刻")
     end_time = row.time("end_time", fatal=True) or range_end_time
     # 0:00 as an end time means nothing on a day; 0:00 to 0:00 (or to blank) is 焼津市's "no time given".
