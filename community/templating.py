@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
                                  trail_steps=trail_steps, listing_crumb=listing_crumb,
                                  category_illustration=category_illustration)
     app.jinja_env.filters["json_ld"] = json_ld
+    app.jinja_env.filters["extra_info"] = _extra_info
     app.jinja_env.filters["datetime"] = lambda value: f"{format_day(value)} {format_time(value)}" if value else ""
     app.jinja_env.filters["date"] = lambda value: format_day(value) if value else ""
     app.jinja_env.filters["iso"] = machine_readable
@@ -128,6 +129,12 @@ def _local(value):
     return to_local(value) if isinstance(value, datetime) else value
 
 
+def _extra_info(item) -> list[tuple[str, str]]:
+    from community.opendata.services import shown_extra_fields
+
+    return shown_extra_fields(item)
+
+
 def format_day(value, short: bool = False) -> str:
     """「2026年4月2日(木)」 or "Thu 2 Apr 2026". Hand-made: Babel's pattern formatting costs ~1 ms a call,
     and a listing formats hundreds of dates."""
@@ -153,7 +160,8 @@ def event_span(starts, ends, all_day: bool) -> str:
     if all_day:
         last_day = _local(ends - timedelta(seconds=1)) if ends else starts_local
         if last_day.date() != starts_local.date():
-            return f"{day}〜{format_day(last_day, short=True)}"
+            # The end keeps its year when it is another one: 「2026年4月2日(木)〜2027年3月18日(木)」.
+            return f"{day}〜{format_day(last_day, short=last_day.year == starts_local.year)}"
         return day
     text = f"{day} {format_time(starts_local)}"
     if ends:
@@ -161,5 +169,6 @@ def event_span(starts, ends, all_day: bool) -> str:
         if ends_local.date() == starts_local.date():
             text += "〜" + format_time(ends_local)
         else:
-            text += f"〜{format_day(ends_local, short=True)} {format_time(ends_local)}"
+            short = ends_local.year == starts_local.year
+            text += f"〜{format_day(ends_local, short=short)} {format_time(ends_local)}"
     return text

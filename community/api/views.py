@@ -71,7 +71,11 @@ def events():
         "ends_at": o.ends_at.isoformat(), "all_day": o.event.all_day, "rrule": o.event.rrule or None,
         "venue_name": _text(o.event.venue_name), "address": _text(o.event.address), "fee": _text(o.event.fee),
         "capacity": o.event.capacity, "how_to_apply": _text(o.event.how_to_apply),
-        "contact": _text(o.event.contact),
+        "contact": _text(o.event.contact), "capacity_text": _text(o.event.capacity_text),
+        "audience": _text(o.event.audience), "apply_url": _http_url(o.event.apply_url),
+        "apply_deadline": o.event.apply_deadline.isoformat() if o.event.apply_deadline else None,
+        "image_url": _http_url(o.event.image_url), "genre": _text(o.event.genre),
+        "extra_fields": {_text(k): _text(v) for k, v in (o.event.extra_fields or {}).items()},
     } for o in page.items]
     return jsonify(_page(page, items, "api.events", filters))
 
@@ -86,6 +90,8 @@ def shops():
         "phone": _text(s.phone), "website": _http_url(s.website), "barrier_free": _text(s.barrier_free),
         "tags": [_text(tag) for tag in s.tags or []],
         "last_confirmed": s.last_confirmed.isoformat() if s.last_confirmed else None,
+        "postal_code": _text(s.postal_code),
+        "extra_fields": {_text(k): _text(v) for k, v in (s.extra_fields or {}).items()},
     } for s in page.items]
     return jsonify(_page(page, items, "api.shops", filters))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import url_for
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.content.models import PublishableMixin
@@ -41,6 +41,14 @@ class Event(PublishableMixin, Model):
     contact: Mapped[str] = mapped_column(String(300), default="")
     organizer: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
+    apply_url: Mapped[str] = mapped_column(String(500), default="")  # 申込URL
+    capacity_text: Mapped[str] = mapped_column(String(300), default="")  # 定員 as written ("15組（申込順）")
+    audience: Mapped[str] = mapped_column(String(300), default="")  # 対象者
+    image_url: Mapped[str] = mapped_column(String(500), default="")  # 画像 (an address, not an upload)
+    genre: Mapped[str] = mapped_column(String(100), default="")  # イベントジャンル / イベント種類 as the file says
+    # Open-data columns without a column of their own, by the file's header ("サブタイトル": "…"): shown on the
+    # page as その他の情報, given by the API, and written back by the export.
+    extra_fields: Mapped[dict] = mapped_column(JSON, default=dict)
 
     community = relationship("Community")
     occurrences = relationship("EventOccurrence", back_populates="event", lazy="raise",

@@ -21,37 +21,68 @@ def _group(slug: str):
     return group
 
 
-def _run_import(path: Path, group_slug: str, read, write, label: str) -> None:
+def _run_import(path: Path, group_slug: str, read, write, label: str, unpublish_missing: bool = False) -> None:
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
     from community.areas.models import Area
     from community.extensions import db
     from community.opendata.errors import OpenDataError
-    from community.opendata.services import AreaMatcher
+    from community.opendata.services import AreaMatcher, ImportSummary, missing_items, unpublish
 
     group = _group(group_slug)
     try:
         result = read(path.read_bytes())
     except OpenDataError as error:
         raise click.ClickException(str(error)) from error
-    for problem in result.errors:
-        click.echo(f"{path.name}: {problem}", err=True)
-    for warning in getattr(result, "warnings", []):
-        click.echo(f"{path.name}: {warning}（取り込みました）", err=True)
+    with force_locale("ja"):
+        for problem in result.errors:
+            click.echo(_("%(file)s: %(problem)s（取り込みませんでした）", file=path.name, problem=problem), err=True)
+        for warning in getattr(result, "warnings", []):
+            click.echo(_("%(file)s: %(problem)s（取り込みました）", file=path.name, problem=warning), err=True)
     fallback = group.area or db.session.scalar(select(Area).where(Area.parent_id.is_(None)))
     areas = AreaMatcher(fallback)
-    created = updated = 0
+    total = ImportSummary()
     records = result.records
     with click.progressbar(length=len(records), label=label) as bar:
         # Batches commit whole: a row is never half-written, and a failure loses one batch at most.
         for start in range(0, len(records), BATCH):
             summary = write(records[start:start + BATCH], group, areas, progress=bar.update)
             db.session.commit()
-            created, updated = created + summary.created, updated + summary.updated
-    click.echo(f"新規 {created} 件、更新 {updated} 件、エラー {len(result.errors)} 件")
+            total.created += summary.created
+            total.changed += summary.changed
+            total.unchanged += summary.unchanged
+            total.keys |= summary.keys
+    model, prefix = _kind_of(write)
+    codes = {record.local_gov_code for record in records}
+    missing = missing_items(model, prefix, group, codes, total.keys) if records else []
+    with force_locale("ja"):
+        click.echo(_("新規 %(created)d 件、変更 %(changed)d 件、変更なし %(unchanged)d 件、"
+                     "取り込めなかった行 %(refused)d 件", created=total.created, changed=total.changed,
+                     unchanged=total.unchanged, refused=len(result.errors)))
+        if missing:
+            click.echo(_("前回まであってこのファイルに無いもの: %(n)d 件", n=len(missing)))
+            for item in missing:
+                click.echo(f"  - {item.heading}")
+            if unpublish_missing:
+                unpublish(missing)
+                db.session.commit()
+                click.echo(_("%(n)d 件を非公開にしました", n=len(missing)))
+            else:
+                click.echo(_("非公開にするには --unpublish-missing を付けてもう一度取り込んでください"))
     from flask import current_app
 
     from community.search.indexing import drain
 
     drain(current_app._get_current_object(), wait=True)  # searchable before the command returns
+
+
+def _kind_of(write):
+    from community.events.models import Event
+    from community.opendata import services
+    from community.shops.models import Shop
+
+    return (Event, "opendata-event") if write is services.import_events else (Shop, "opendata-facility")
 
 
 def _import_command(name: str, what: str, reader: str, importer: str, label: str, doc: str) -> click.Command:
@@ -60,12 +91,15 @@ def _import_command(name: str, what: str, reader: str, importer: str, label: str
     @click.command(name, help=doc)
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--group", "group_slug", required=True, help=f"Slug of the group the {what} belong to.")
+    @click.option("--unpublish-missing", is_flag=True,
+                  help=f"Hide the group's {what} from the same publisher that this file no longer has.")
     @with_appcontext
-    def command(path: Path, group_slug: str):
+    def command(path: Path, group_slug: str, unpublish_missing: bool):
         from community.opendata import reader as readers
         from community.opendata import services
 
-        _run_import(path, group_slug, getattr(readers, reader), getattr(services, importer), label)
+        _run_import(path, group_slug, getattr(readers, reader), getattr(services, importer), label,
+                    unpublish_missing)
 
     return command
 
@@ -85,13 +119,16 @@ def _export_command(name: str, doc: str, rows) -> click.Command:
 
 
 def _public_events_csv(encoding: str) -> bytes:
+    from community import policy
     from community.content.listing import public_items_query
     from community.events.models import Event
     from community.extensions import db
     from community.opendata.services import event_record
     from community.opendata.writer import write_events
 
-    events = db.session.scalars(public_items_query(Event, order=(Event.starts_at, Event.id)))
+    # Group events only: a community's meetup is never published as a group's event.
+    events = db.session.scalars(public_items_query(Event, order=(Event.starts_at, Event.id))
+                                .where(policy.public("event"), Event.community_id.is_(None)))
     return write_events([event_record(e) for e in events], encoding=encoding)
 
 

@@ -43,7 +43,8 @@ EVENT_COLUMNS_STANDARD: tuple[str, ...] = (
     "申込URL", "URL", "授乳室", "おむつ替えコーナー", "飲食可否", "ベビーカー貸出", "ベビーカー利用", "画像",
     "画像_ライセンス", "備考",
 )
-# 焼津市's own trailing column; read into extra (and used as a category hint), never written.
+# 焼津市's own trailing column: the layout's 80th as 焼津市 publishes it. Read as the genre (and a category
+# hint) and written back, so that a city's file read and exported again keeps it.
 EVENT_GENRE_COLUMN = "イベントジャンル"
 
 # 公共施設一覧, older 推奨データセット layout (24 columns).
@@ -145,12 +146,14 @@ EVENTS_LEGACY = Layout(
 )
 EVENTS_STANDARD = Layout(
     key="events_standard", kind=EVENT, title="イベント一覧（自治体標準オープンデータセット）",
-    columns=EVENT_COLUMNS_STANDARD,
+    columns=(*EVENT_COLUMNS_STANDARD, EVENT_GENRE_COLUMN),
     required=("全国地方公共団体コード", "ID", "地方公共団体名", "イベント名", "開始日", "終了日", "開始時間",
               "終了時間", "概要", "説明", "場所名称", "所在地_連結表記"),
     fields={**_EVENT_FIELDS_COMMON, "local_gov_code": "全国地方公共団体コード", "source_id": "ID",
             "address": "所在地_連結表記", "building": "建物名等(方書)", "summary": "概要",
-            "keywords": "キーワード", "category_hint": "イベント種類", "capacity_text": "定員備考"},
+            "keywords": "キーワード", "category_hint": "イベント種類", "capacity_text": "定員備考",
+            "content_url": "コンテンツURL", "apply_url": "申込URL", "audience": "対象者", "image_url": "画像",
+            "genre": EVENT_GENRE_COLUMN},
 )
 FACILITIES_LEGACY = Layout(
     key="facilities_legacy", kind=FACILITY, title="公共施設一覧（推奨データセット）",
@@ -165,7 +168,8 @@ FACILITIES_STANDARD = Layout(
     required=("全国地方公共団体コード", "ID", "地方公共団体名", "名称", "所在地_連結表記", "緯度", "経度",
               "利用可能曜日", "開始時間", "終了時間", "説明"),
     fields={**_FACILITY_FIELDS_COMMON, "local_gov_code": "全国地方公共団体コード", "source_id": "ID",
-            "name_en": "名称_英字", "address": "所在地_連結表記", "building": "建物名等(方書)"},
+            "name_en": "名称_英字", "address": "所在地_連結表記", "building": "建物名等(方書)",
+            "postal_code": "郵便番号", "image_url": "画像"},
 )
 
 LAYOUTS: tuple[Layout, ...] = (EVENTS_LEGACY, EVENTS_STANDARD, FACILITIES_LEGACY, FACILITIES_STANDARD)

@@ -122,6 +122,17 @@ class _Row:
             self.notes.append(problem)
         return lat, lon
 
+    def single_url(self, field: str) -> str:
+        """An http(s) address from a column that holds one (申込URL, 画像); dropped with a note otherwise."""
+        raw = self.text(field)
+        try:
+            urls = v.split_urls(raw)
+        except ValueError:
+            self.notes.append(
+                f"{self.column(field)}「{raw}」は http:// か https:// で始まるURLではないため読み込みませんでした")
+            return ""
+        return " ".join(urls)
+
     def url(self) -> tuple[str, str]:
         """The URL to keep, and further URLs of the same cell, which go to 備考 rather than be lost."""
         raw = self.text("url")
@@ -202,6 +213,8 @@ def _read(data: bytes, kind: str, build: Callable[[_Row], object], strict: bool)
         cells, extra = _split_cells(layout, names, row, claimed)
         record_row = _Row(layout, cells, extra, strict)
         record = build(record_row)
+        if record is not None:
+            record.raw = {**{k: c for k, c in cells.items() if c}, **extra}
         if record_row.problems:
             result.errors.append(RowError(line, "。".join(record_row.problems)))
         else:
@@ -262,12 +275,14 @@ def _split_amount(
 
 def _build_event(row: _Row) -> EventRecord | None:
     title = row.required("title")
-    start_date = row.date("start_date", fatal=True) if row.required("start_date") else None
-    end_date = row.date("end_date", fatal=True)
+    start_date, range_end = _range(row, "start_date", v.parse_date_range, "日付") if row.required("start_date") \
+        else (None, None)
+    end_date = row.date("end_date", fatal=True) or range_end
     if start_date and end_date and end_date < start_date:
-        row.problems.append(f"終了日「{row.text('end_date')}」が開始日「{row.text('start_date')}」より前です")
-    start_time = row.time("start_time", fatal=True)
-    end_time = row.time("end_time", fatal=True)
+        end_text = row.text("end_date") or end_date
+        row.problems.append(f"終了日「{end_text}」が開始日「{row.text('start_date')}」より前です")
+    start_time, range_end_time = _range(row, "start_time", v.parse_time_range, "時刻")
+    end_time = row.time("end_time", fatal=True) or range_end_time
     # 0:00 as an end time means nothing on a day; 0:00 to 0:00 (or to blank) is 焼津市's "no time given".
     if end_time == _MIDNIGHT:
         end_time = None
@@ -307,16 +322,30 @@ def _build_event(row: _Row) -> EventRecord | None:
         apply_deadline=row.date("apply_deadline", fatal=False),
         apply_deadline_time=row.time("apply_deadline_time", fatal=False),
         how_to_apply=row.text("how_to_apply"), url=url, note=row.note(more_urls), keywords=keywords,
+        content_url=row.single_url("content_url"), apply_url=row.single_url("apply_url"),
+        audience=row.text("audience"), image_url=row.single_url("image_url"),
+        genre=row.text("genre") or row.extra.get(EVENT_GENRE_COLUMN, ""),
         category_hint=_category_hint(row, keywords),
         area_hint=row.area_hint(address), local_gov_code=code, extra=row.extra,
     )
+
+
+def _range(row: _Row, field: str, parse, what: str):
+    """A start cell that may hold a whole range (「2026/4/2〜2027/3/18」, 「10:00〜12:00」); refused with the
+    cell quoted when it cannot be read."""
+    raw = row.text(field)
+    try:
+        return parse(raw)
+    except ValueError:
+        row.problems.append(f"{row.column(field)}「{raw}」を{what}として読めません")
+        return None, None
 
 
 def _category_hint(row: _Row, keywords: list[str]) -> str:
     return (
         row.text("category_hint")  # イベント種類
         or row.extra.get("カテゴリー", "")  # 浜松市
-        or row.extra.get(EVENT_GENRE_COLUMN, "")  # 焼津市
+        or row.text("genre") or row.extra.get(EVENT_GENRE_COLUMN, "")  # 焼津市
         or (keywords[0] if keywords else "")
     )
 
@@ -351,5 +380,5 @@ def _build_facility(row: _Row) -> FacilityRecord | None:
         open_days=row.text("open_days"), open_time=times[0], close_time=times[1], hours_note=hours_note,
         description=row.text("description"), barrier_free=v.split_list(row.text("barrier_free")),
         url=url, note=row.note(more_urls), area_hint=row.area_hint(address), local_gov_code=code,
-        extra=row.extra,
+        postal_code=row.text("postal_code"), image_url=row.single_url("image_url"), extra=row.extra,
     )

@@ -46,12 +46,18 @@ class EventRecord:
     apply_deadline_time: time | None = None
     how_to_apply: str = ""
     url: str = ""  # http(s) only
+    content_url: str = ""  # コンテンツURL (current layout): the publisher's page about the event
+    apply_url: str = ""  # 申込URL
+    audience: str = ""  # 対象者
+    image_url: str = ""  # 画像
+    genre: str = ""  # イベントジャンル (焼津市's own column), as written
     note: str = ""  # 備考
     keywords: list[str] = field(default_factory=list)
     category_hint: str = ""  # イベント種類 / カテゴリー / イベントジャンル / first keyword
     area_hint: str = ""  # 区 column, 所在地_市区町村, or the ward / city named in the address
     local_gov_code: str = ""
     extra: dict[str, str] = field(default_factory=dict)  # every other non-empty column, by header
+    raw: dict[str, str] = field(default_factory=dict, compare=False)  # every non-empty cell of the row, by header
 
 
 @dataclass(kw_only=True)
@@ -76,10 +82,13 @@ class FacilityRecord:
     description: str = ""
     barrier_free: list[str] = field(default_factory=list)
     url: str = ""
+    postal_code: str = ""  # 郵便番号 (current layout)
+    image_url: str = ""
     note: str = ""
     area_hint: str = ""
     local_gov_code: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict, compare=False)  # every non-empty cell of the row, by header
 
 
 @dataclass(frozen=True)

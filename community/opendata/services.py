@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from community.areas.models import Area, Category
 from community.content import services as content
@@ -22,12 +23,22 @@ from community.shops.services import SHOP_FIELDS
 from community.text import plain_text
 from community.timeutil import local_to_utc, to_local
 
+# A city's genre (イベントジャンル, イベント種類, カテゴリー) as written, mapped to our category slugs; looked up
+# before the words below. The defaults of an admin-editable table (not built yet).
+GENRE_CATEGORIES = {
+    "まつり・催し": "events", "イベント": "events", "催し": "events", "まつり": "events", "祭り": "events",
+    "見る・聞く": "sports-culture", "スポーツ": "sports-culture", "文化・芸術": "sports-culture",
+    "学び・講座": "learning", "講座": "learning", "健康・福祉": "welfare-health", "こども・子育て": "kosodate",
+    "子育て": "kosodate", "防災": "safety", "環境": "environment",
+}
+
 # Words in a city's category column mapped to our category slugs; the first match wins.
 CATEGORY_WORDS = [
     ("kosodate", ("子育て", "子ども", "こども", "親子", "乳幼児", "児童")),
     ("safety", ("防災", "防犯", "安全", "消防", "交通")),
     ("welfare-health", ("福祉", "健康", "医療", "介護", "検診", "そうだん", "相談")),
-    ("sports-culture", ("スポーツ", "文化", "芸術", "音楽", "まつり", "祭", "展示", "観光")),
+    ("events", ("まつり", "祭", "催し", "フェス", "マルシェ", "花火")),
+    ("sports-culture", ("スポーツ", "文化", "芸術", "音楽", "展示", "観光")),
     ("learning", ("学び", "講座", "教室", "講演", "セミナー", "図書", "学習", "教育")),
     ("environment", ("環境", "自然", "ごみ", "リサイクル", "緑", "公園")),
     ("food-shops", ("飲食", "グルメ", "お店", "商店", "市場")),
@@ -38,8 +49,14 @@ CATEGORY_WORDS = [
 @dataclass
 class ImportSummary:
     created: int = 0
-    updated: int = 0
+    changed: int = 0
+    unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # the source keys the file had
+
+    @property
+    def updated(self) -> int:  # created + updated was the old report; kept for callers that add them up
+        return self.changed + self.unchanged
 
 
 # Sagamihara (141500) and its three wards. A row another city published is not matched against our
@@ -75,7 +92,10 @@ class CategoryMatcher:
     def __init__(self):
         self.by_slug = {c.slug: c for c in db.session.scalars(select(Category))}
 
-    def match(self, *texts: str) -> Category | None:
+    def match(self, *texts: str, genre: str = "") -> Category | None:
+        slug = GENRE_CATEGORIES.get(genre.strip())
+        if slug in self.by_slug:
+            return self.by_slug[slug]
         joined = " ".join(t for t in texts if t)
         for slug, words in CATEGORY_WORDS:
             if slug in self.by_slug and any(word in joined for word in words):
@@ -83,12 +103,37 @@ class CategoryMatcher:
         return None
 
 
+# An exported ID that names the publisher it came from ("222127:18268"), so that importing the export
+# (here or elsewhere) finds the same source key again.
+_QUALIFIED_ID = re.compile(r"(\d{6}|-):(.+)")
+
+
 def _source_key(prefix: str, code: str, source_id: str, *fallback: str) -> str:
+    own = _own_item_id(source_id)
+    if own is not None:
+        return f"{prefix}:self:{own}"
+    qualified = _QUALIFIED_ID.fullmatch(source_id)
+    if qualified:
+        return f"{prefix}:{qualified.group(1)}:{qualified.group(2)}"[:120]
     if source_id:
         return f"{prefix}:{code or '-'}:{source_id}"[:120]
     # A stable name for a row without an ID column, not a security measure (kept SHA-1: existing keys stay valid).
     digest = hashlib.sha1("|".join(fallback).encode(), usedforsecurity=False).hexdigest()[:16]
     return f"{prefix}:{code or '-'}:h{digest}"
+
+
+def site_token() -> str:
+    """Names this site in the IDs of items written here ("portal-3f9a1c2e-12"): an export imported into the same
+    site finds its items again, one imported into another site makes new ones (once)."""
+    from flask import current_app
+
+    name = current_app.config.get("SITE_URL") or current_app.config.get("SITE_NAME", "")
+    return hashlib.sha256(str(name).encode()).hexdigest()[:8]
+
+
+def _own_item_id(source_id: str) -> int | None:
+    match = re.fullmatch(r"portal-([0-9a-f]{8})-(\d+)", source_id)
+    return int(match.group(2)) if match and match.group(1) == site_token() else None
 
 
 def _changes(item, fields: tuple[str, ...], data: dict) -> bool:
@@ -98,6 +143,11 @@ def _changes(item, fields: tuple[str, ...], data: dict) -> bool:
 
 def _existing(model, keys: list[str]) -> dict:
     found = {}
+    own = {key: int(key.rsplit(":", 1)[1]) for key in keys if key.split(":")[1] == "self"}
+    if own:  # this site's own items, come back from its export: found by id
+        by_id = {item.id: item for item in db.session.scalars(select(model).where(model.id.in_(own.values())))}
+        found.update({key: by_id[item_id] for key, item_id in own.items() if item_id in by_id})
+        keys = [key for key in keys if key not in own]
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         found.update({item.source_key: item for item in db.session.scalars(
@@ -137,32 +187,88 @@ def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatc
     body = "\n\n".join(part for part in (record.summary, record.description, access, record.note) if part)
     contact = " ".join(part for part in (record.contact_name, record.contact_phone) if part)
     area = areas.match_record(record, record.area_hint, record.address, record.venue_name)
-    category = categories.match(record.category_hint, " ".join(record.keywords), record.title)
+    category = categories.match(record.category_hint, " ".join(record.keywords), record.title,
+                                genre=record.genre or record.category_hint)
     return _as_plain_text({
         "title": record.title, "body": body, "starts_at": starts, "ends_at": ends, "all_day": all_day,
         "time_note": record.time_note, "rrule": "", "venue_name": record.venue_name,
         "address": " ".join(p for p in (record.address, record.building) if p),
         "latitude": record.latitude, "longitude": record.longitude, "fee": fee, "fee_amount": record.fee_amount,
         "capacity": record.capacity, "how_to_apply": record.how_to_apply, "apply_deadline": record.apply_deadline,
-        "contact": contact, "organizer": record.organizer, "url": record.url[:500],
+        "contact": contact, "organizer": record.organizer, "url": (record.url or record.content_url)[:500],
+        "apply_url": record.apply_url[:500], "capacity_text": record.capacity_text, "audience": record.audience,
+        "image_url": record.image_url[:500], "genre": record.genre,
+        "extra_fields": extra_fields(record, EVENT_HOMED),
         "area_id": area.id, "category_id": category.id if category else None,
     })
+
+
+# Columns whose value lives whole in a column of the model (or in the source key); every other non-empty
+# cell of a row is kept in extra_fields by its header.
+EVENT_HOMED = frozenset({
+    "全国地方公共団体コード", "都道府県コード又は市区町村コード", "ID", "NO", "イベント名", "開始日",
+    "終了日", "開始時間", "終了時間", "開始日時特記事項", "主催者", "場所名称", "緯度", "経度", "参加申込終了日",
+    "参加申込方法", "申込URL", "対象者", "画像", "イベントジャンル",
+})
+FACILITY_HOMED = frozenset({
+    "全国地方公共団体コード", "都道府県コード又は市区町村コード", "ID", "NO", "名称", "名称_カナ", "緯度", "経度",
+    "電話番号", "郵便番号", "URL",
+})
+# Kept in extra_fields for the export, but already on the page (in the text, the venue, the fee or the contact).
+SHOWN_ELSEWHERE = frozenset({
+    "説明", "概要", "アクセス方法", "備考", "料金(基本)", "料金(詳細)", "料金（基本）", "料金（詳細）", "連絡先名称",
+    "連絡先電話番号", "住所", "所在地_連結表記", "方書", "建物名等(方書)", "URL", "コンテンツURL", "定員", "定員備考",
+    "地方公共団体名", "都道府県名", "市区町村名", "利用可能曜日", "開始時間", "終了時間", "利用可能日時特記事項",
+    "バリアフリー情報",
+})
+
+
+# The older layouts' names for the columns the current one calls otherwise; the publisher's name is left out (the
+# code says it, and an export names its own publisher), so a row reads the same from either layout.
+_CURRENT_NAMES = {"住所": "所在地_連結表記", "方書": "建物名等(方書)", "料金（基本）": "料金(基本)",
+                  "料金（詳細）": "料金(詳細)"}
+_PUBLISHER_NAMES = frozenset({"都道府県名", "市区町村名", "地方公共団体名"})
+
+
+def extra_fields(record, homed: frozenset[str]) -> dict[str, str]:
+    return {_CURRENT_NAMES.get(column, column): value for column, value in record.raw.items()
+            if column not in homed and column not in _PUBLISHER_NAMES}
+
+
+def shown_extra_fields(item) -> list[tuple[str, str]]:
+    """「その他の情報」: the open-data columns kept for an item that the page does not show elsewhere."""
+    return [(column, value) for column, value in (item.extra_fields or {}).items()
+            if column not in SHOWN_ELSEWHERE and value]
+
+
+def event_key(record: EventRecord) -> str:
+    return _source_key("opendata-event", record.local_gov_code, record.source_id, record.title,
+                       str(record.start_date), record.venue_name)
+
+
+def facility_key(record: FacilityRecord) -> str:
+    return _source_key("opendata-facility", record.local_gov_code, record.source_id, record.name, record.address)
 
 
 def import_events(records: list[EventRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
     """Creates or updates one event per record; the caller commits (all or nothing per batch)."""
     summary = ImportSummary()
     categories = CategoryMatcher()
-    rows = ((_source_key("opendata-event", r.local_gov_code, r.source_id, r.title, str(r.start_date), r.venue_name),
-             r) for r in records)
-    events = _upsert(Event, EVENT_FIELDS, group, rows, lambda r: event_data(r, areas, categories), summary, progress)
+    rows = ((event_key(r), r) for r in records)
+    events = _upsert(Event, EVENT_FIELDS + EVENT_OPEN_DATA_FIELDS, group, rows,
+                     lambda r: event_data(r, areas, categories), summary, progress)
     _replace_occurrences(events)
     return summary
 
 
+EVENT_OPEN_DATA_FIELDS = ("apply_url", "capacity_text", "audience", "image_url", "genre", "extra_fields")
+SHOP_OPEN_DATA_FIELDS = ("postal_code", "extra_fields")
+
+
 def _upsert(model, fields: tuple[str, ...], group, rows, data_of, summary: ImportSummary, progress=None) -> list:
-    """One item of `model` per (source key, record): created for a new key, updated in place for a known one
-    (its previous state kept as a version when the row changes it). Returns the items, flushed."""
+    """One item of `model` per (source key, record): created for a new key, updated in place for a known one whose
+    values differ (its previous state kept as a version). A row that says nothing new is not touched: no UPDATE, no
+    new updated_at, no version, no search change. Returns the items created or changed, flushed."""
     rows = list(rows)
     existing = _existing(model, [key for key, _ in rows])
     touched: dict = {}
@@ -170,25 +276,51 @@ def _upsert(model, fields: tuple[str, ...], group, rows, data_of, summary: Impor
     for key, record in rows:
         data = data_of(record)
         item = existing.get(key)
+        summary.keys.add(key)
         if item is None:
             item = model(group_id=group.id, source_key=key, status=Status.PUBLISHED, published_at=now)
             db.session.add(item)
             existing[key] = item
             summary.created += 1
-        else:
-            summary.updated += 1
-            if item.id is not None and _changes(item, fields, data):
+        elif item.source_key != key and key.split(":")[1] == "self":
+            summary.unchanged += 1  # the site's own item: this site is where it is edited, not the file
+            continue
+        elif key in touched or _changes(item, fields, data):
+            if item.id is not None and key not in touched:
                 content.record_version(item, None)  # keep what the row said before this import changed it
+                summary.changed += 1
+        else:
+            summary.unchanged += 1
+            if progress:
+                progress(1)
+            continue
         for name in fields:
-            if name in data:
+            if name in data and getattr(item, name) != data[name]:
                 setattr(item, name, data[name])
         if item.body != data["body"] or not item.body_html:
-            content.set_body(item, data["body"])  # unchanged bodies (a re-import) are not rendered again
+            content.set_body(item, data["body"])
         touched[key] = item
         if progress:
             progress(1)
     db.session.flush()  # once for the batch: the new items get their ids
     return list(touched.values())
+
+
+def missing_items(model, prefix: str, group, codes: set[str], keys: set[str]) -> list:
+    """The group's items imported from the same publisher(s) whose rows the file no longer has."""
+    heads = [f"{prefix}:{code or '-'}:" for code in codes]
+    if not heads:
+        return []
+    query = select(model).where(model.group_id == group.id, model.source_key.isnot(None),
+                                model.status == Status.PUBLISHED,
+                                or_(*(model.source_key.startswith(head) for head in heads)))
+    return [item for item in db.session.scalars(query) if item.source_key not in keys]
+
+
+def unpublish(items: list) -> None:
+    for item in items:
+        item.status = Status.HIDDEN
+        item.hidden_reason = "オープンデータの最新のファイルに含まれていないため非公開にしました"
 
 
 def _replace_occurrences(events: list[Event]) -> None:
@@ -217,7 +349,8 @@ def facility_data(record: FacilityRecord, areas: AreaMatcher, categories: Catego
         "address": " ".join(p for p in (record.address, record.building) if p),
         "latitude": record.latitude, "longitude": record.longitude, "opening_hours": hours,
         "phone": record.phone, "website": record.url[:500], "barrier_free": "\n".join(record.barrier_free),
-        "tags": [], "last_confirmed": to_local(utcnow()).date(), "area_id": area.id,
+        "tags": [], "area_id": area.id, "postal_code": record.postal_code[:10],
+        "extra_fields": extra_fields(record, FACILITY_HOMED),
         "category_id": category.id if category else None, "body": body,
     })
 
@@ -226,8 +359,12 @@ def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, 
     """Creates or updates one shop/facility listing per record; the caller commits."""
     summary = ImportSummary()
     categories = CategoryMatcher()
-    rows = ((_source_key("opendata-facility", r.local_gov_code, r.source_id, r.name, r.address), r) for r in records)
-    _upsert(Shop, SHOP_FIELDS, group, rows, lambda r: facility_data(r, areas, categories), summary, progress)
+    rows = ((facility_key(r), r) for r in records)
+    shops = _upsert(Shop, SHOP_FIELDS + SHOP_OPEN_DATA_FIELDS, group, rows,
+                    lambda r: facility_data(r, areas, categories), summary, progress)
+    today = to_local(utcnow()).date()
+    for shop in shops:  # confirmed by this file: only what it created or changed (an unchanged row is not touched)
+        shop.last_confirmed = today
     return summary
 
 
@@ -235,38 +372,103 @@ def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, 
 
 
 def _export_id(item, prefix: str) -> str:
-    """The ID column. A row that came from Sagamihara's own file keeps that file's ID, so importing the
-    export again updates it; anything else gets an ID of the portal's own ("portal-12"), which no city's
-    NO / ID looks like: the portal's numbers must never land on the keys of rows imported from a file."""
-    head = f"{prefix}:{PORTAL_CODE}:"
-    if item.source_key and item.source_key.startswith(head):
-        return item.source_key[len(head):]
-    return f"portal-{item.id}"
+    """The ID column. An imported row gives back the key it came with: its file's ID when Sagamihara published it
+    ("18268"), else the publisher's code and that ID ("222127:18268"); the site's own items get "portal-<site>-<id>".
+    Importing the export again therefore finds every item (here) or makes each once (elsewhere)."""
+    if item.source_key and item.source_key.startswith(prefix + ":"):
+        _, code, source_id = item.source_key.split(":", 2)
+        if code == "self":
+            return f"portal-{site_token()}-{source_id}"
+        return source_id if code == PORTAL_CODE else f"{code}:{source_id}"
+    return f"portal-{site_token()}-{item.id}"
+
+
+def _join(*parts: str, sep: str = " ") -> str:
+    return sep.join(part for part in parts if part)
+
+
+def _kept(item, raw: dict[str, str], groups: dict[str, tuple[str, tuple[str, ...]]], record) -> dict[str, str]:
+    """The raw cells to write back: a group of cells that a model column was composed from (連絡先名称 and
+    連絡先電話番号 → contact) is written back as the file had it while that column still says what the cells
+    said; once edited on the site, the column's value is written instead and the cells are dropped."""
+    kept = dict(raw)
+    for attribute, (composed, columns) in groups.items():
+        if getattr(item, attribute) == composed:
+            for name in _typed_fields(record, columns):
+                value = getattr(record, name)
+                setattr(record, name, "" if isinstance(value, str) else [] if isinstance(value, list) else None)
+        else:
+            for column in columns:
+                kept.pop(column, None)
+    return kept
+
+
+def _typed_fields(record, columns: tuple[str, ...]) -> list[str]:
+    from community.opendata.layouts import EVENTS_STANDARD, FACILITIES_STANDARD
+
+    layout = EVENTS_STANDARD if isinstance(record, EventRecord) else FACILITIES_STANDARD
+    return [name for name, column in layout.fields.items() if column in columns]
+
+
+def _event_fee(raw: dict[str, str]) -> str:
+    from community.opendata import values as v
+
+    basic, detail = raw.get("料金(基本)", ""), raw.get("料金(詳細)", "")
+    text = "\n".join(dict.fromkeys(p for p in ([basic] if basic and not v.is_plain_yen(basic) else []) + [detail] if p))
+    amount = v.parse_yen(basic) if basic else (v.parse_yen(detail) if detail else None)
+    return text or ("無料" if amount == 0 else f"{amount:,}円" if amount is not None else "")
 
 
 def event_record(event: Event) -> EventRecord:
     starts, ends = to_local(event.starts_at), to_local(event.ends_at)
     last_day = (ends - timedelta(seconds=1)).date() if event.all_day else ends.date()
-    return EventRecord(
-        title=event.title, start_date=starts.date(), end_date=last_day if last_day != starts.date() else None,
+    raw = dict(event.extra_fields or {})
+    record = EventRecord(
+        title=event.title, start_date=starts.date(), end_date=last_day,  # 終了日 is required: given for one day too
         start_time=None if event.all_day else starts.time().replace(tzinfo=None),
         end_time=None if event.all_day else ends.time().replace(tzinfo=None), all_day=event.all_day,
         source_id=_export_id(event, "opendata-event"), description=plain_text(event.body), time_note=event.time_note,
-        fee_amount=event.fee_amount, fee_text=event.fee, contact_name=event.contact, organizer=event.organizer or
-        event.group.name, venue_name=event.venue_name, address=event.address, latitude=event.latitude,
-        longitude=event.longitude, capacity=event.capacity, apply_deadline=event.apply_deadline,
-        how_to_apply=event.how_to_apply, url=event.url, category_hint=event.category.name if event.category else "",
+        fee_amount=event.fee_amount, fee_text=event.fee, contact_name=event.contact,
+        organizer=event.organizer if event.extra_fields else event.organizer or event.group.name,
+        venue_name=event.venue_name, address=event.address, latitude=event.latitude,
+        longitude=event.longitude, capacity=event.capacity, capacity_text=event.capacity_text,
+        apply_deadline=event.apply_deadline, how_to_apply=event.how_to_apply, url=event.url,
+        apply_url=event.apply_url, audience=event.audience, image_url=event.image_url, genre=event.genre,
+        category_hint=event.category.name if event.category and not raw else "",
         area_hint=event.area.name if event.area else "",
     )
+    if raw:
+        parts = ("所在地_都道府県", "所在地_市区町村", "所在地_町字", "所在地_番地以下")
+        joined = _join(*(raw.get(c, "") for c in parts), sep="")
+        address = _join(raw.get("所在地_連結表記") or joined, raw.get("建物名等(方書)", ""))
+        access = f"アクセス: {raw['アクセス方法']}" if raw.get("アクセス方法") else ""
+        record.extra = _kept(event, raw, {
+            "body": (_join(raw.get("概要", ""), raw.get("説明", ""), access, raw.get("備考", ""), sep="\n\n"),
+                     ("概要", "説明", "アクセス方法", "備考")),
+            "contact": (_join(raw.get("連絡先名称", ""), raw.get("連絡先電話番号", "")),
+                        ("連絡先名称", "連絡先電話番号", "連絡先内線番号")),
+            "address": (address, ("所在地_連結表記", "建物名等(方書)")),
+            "fee": (_event_fee(raw), ("料金(基本)", "料金(詳細)")),
+            "url": (raw.get("URL") or raw.get("コンテンツURL", ""), ("URL", "コンテンツURL")),
+        }, record)
+        if event.capacity_text == raw.get("定員備考", "") or event.capacity_text == raw.get("定員", ""):
+            record.capacity, record.capacity_text = None, ""
+        else:
+            record.extra.pop("定員", None)
+            record.extra.pop("定員備考", None)
+    return record
 
 
 def facility_record(shop: Shop) -> FacilityRecord:
-    return FacilityRecord(
+    raw = dict(shop.extra_fields or {})
+    record = FacilityRecord(
         name=shop.name, address=shop.address, source_id=_export_id(shop, "opendata-facility"), name_kana=shop.name_kana,
         latitude=shop.latitude, longitude=shop.longitude, phone=shop.phone, organization=shop.group.name,
         hours_note=" ".join(p for p in (shop.opening_hours, shop.holidays and f"休み: {shop.holidays}") if p),
         description=plain_text(shop.body), barrier_free=[line for line in shop.barrier_free.splitlines() if line],
-        url=shop.website, area_hint=shop.area.name if shop.area else "",
+        url=shop.website, postal_code=shop.postal_code, area_hint=shop.area.name if shop.area else "",
     )
-
-
+    if raw:
+        record.organization = ""
+        record.extra = raw
+    return record

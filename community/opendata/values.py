@@ -20,7 +20,6 @@ _DATE_RE = re.compile(
     r"(?:\s+0?0:00(?::00)?)?"
 )
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
-_TIME_JA_RE = re.compile(r"(\d{1,2})時(?:(\d{1,2})分)?")
 _AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)"
 _YEN_RE = re.compile(rf"¥?\s*{_AMOUNT}\s*(?:円|$)")
 _PLAIN_YEN_RE = re.compile(rf"¥?\s*{_AMOUNT}\s*円?|無料")
@@ -52,9 +51,34 @@ def clean_text(text: str) -> str:
     return unguard_formula(text)
 
 
+# 和暦: the eras a date in an event file names. 元年 is year 1.
+_ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
+_ERA_RE = re.compile(r"(令和|平成|R|H)\s*(元|\d{1,2})\s*[年.]")
+# A date without its year ("3月18日", "3/18"): the end of a range whose start names the year.
+_MONTH_DAY_RE = re.compile(r"(\d{1,2})\s*[/月]\s*(\d{1,2})\s*日?(?:\s*\([月火水木金土日](?:曜日?)?\))?")
+# 「〜」「～」「から」 between two dates or times (NFKC has already made ～ into ~).
+_RANGE_SPLIT_RE = re.compile(r"\s*(?:[〜~]|から|より)\s*")
+_TRAILING_RE = re.compile(r"\s*(?:から|より|まで|[〜~])\s*$")
+_TIME_JA_RE = re.compile(r"(午前|午後|AM|PM|am|pm)?\s*(\d{1,2})\s*時\s*(?:(\d{1,2})\s*分|(半))?")
+
+
+def _western(value: str) -> str:
+    """令和8年4月2日 → 2026年4月2日 (令和元年 is 2019)."""
+    match = _ERA_RE.search(value)
+    if not match:
+        return value
+    year = 1 if match.group(2) == "元" else int(match.group(2))
+    return value[: match.start()] + f"{_ERAS[match.group(1)] + year}年" + value[match.end() :]
+
+
+def _bare(text: str) -> str:
+    return _TRAILING_RE.sub("", nfkc(text))
+
+
 def parse_date(text: str) -> date | None:
-    """2026-04-02, 2026/4/2, 2026年4月2日 (full-width digits too); None for a blank cell."""
-    value = nfkc(text)
+    """2026-04-02, 2026/4/2, 2026年4月2日, 令和8年4月2日 (full-width digits too), with a trailing 「から」 or
+    「まで」 allowed; None for a blank cell; ValueError for anything else."""
+    value = _western(_bare(text))
     if not value:
         return None
     match = _DATE_RE.fullmatch(value)
@@ -64,18 +88,66 @@ def parse_date(text: str) -> date | None:
     return date(year, month, day)  # raises ValueError for 2026-13-40
 
 
+def parse_date_range(text: str) -> tuple[date | None, date | None]:
+    """A cell holding a whole range: 「2026/4/2〜2027/3/18」, 「令和8年4月2日から3月18日まで」; one date gives
+    (date, None). An end without its year takes the start's, or the next one when it would fall before the
+    start (「12月20日〜1月10日」 crosses the new year)."""
+    value = _western(_bare(text))
+    if not value:
+        return None, None
+    parts = [part for part in _RANGE_SPLIT_RE.split(value, maxsplit=1) if part]
+    start = parse_date(parts[0])
+    if len(parts) == 1 or start is None:
+        return start, None
+    tail = _bare(parts[1])
+    try:
+        return start, parse_date(tail)
+    except ValueError:
+        match = _MONTH_DAY_RE.fullmatch(tail)
+        if not match:
+            raise ValueError(text) from None
+    end = date(start.year, int(match.group(1)), int(match.group(2)))
+    return start, end if end >= start else end.replace(year=start.year + 1)
+
+
 def parse_time(text: str) -> time | None:
-    """H:MM, HH:MM, HH:MM:SS or 9時30分; seconds are dropped. 24:00 (until midnight) reads as 23:59."""
-    value = nfkc(text)
+    """H:MM, HH:MM, HH:MM:SS, 9時30分, 10時半, 午前10時, 午後2時半, 正午 (full-width too); seconds are dropped.
+    24:00 (until midnight) reads as 23:59. A trailing 「から」 is allowed; ValueError for anything else."""
+    value = _bare(text).replace("正午", "12時")
     if not value:
         return None
-    match = _TIME_RE.fullmatch(value) or _TIME_JA_RE.fullmatch(value)
-    if not match:
-        raise ValueError(text)
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    match = _TIME_RE.fullmatch(value)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+    else:
+        match = _TIME_JA_RE.fullmatch(value)
+        if not match:
+            raise ValueError(text)
+        hour, minute = int(match.group(2)), 30 if match.group(4) else int(match.group(3) or 0)
+        half = (match.group(1) or "").lower()
+        if half in ("午後", "pm") and hour < 12:
+            hour += 12
+        elif half in ("午前", "am") and hour == 12:
+            hour = 0
     if (hour, minute) == (24, 0):
         return time(23, 59)
     return time(hour, minute)  # raises ValueError for 25:00
+
+
+def parse_time_range(text: str) -> tuple[time | None, time | None]:
+    """「10:00〜12:00」, 「午後1時から3時まで」 → both times (the end shares the start's 午後); one time gives
+    (time, None)."""
+    value = _bare(text)
+    if not value:
+        return None, None
+    parts = [part for part in _RANGE_SPLIT_RE.split(value, maxsplit=1) if part]
+    start = parse_time(parts[0])
+    if len(parts) == 1:
+        return start, None
+    tail = _bare(parts[1])
+    if re.match(r"(午後|PM|pm)", parts[0]) and not re.match(r"(午前|午後|AM|PM|am|pm|正午)", tail) and "時" in tail:
+        tail = "午後" + tail
+    return start, parse_time(tail)
 
 
 def format_date(value: date | None) -> str:

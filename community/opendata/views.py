@@ -29,7 +29,7 @@ def export_events():
     page = listed_occurrences(filters, per_page=EXPORT_LIMIT)
     seen, events = set(), []
     for occurrence in page.items:
-        if occurrence.event.id not in seen:
+        if occurrence.event.id not in seen and occurrence.event.community_id is None:  # never a meetup
             seen.add(occurrence.event.id)
             events.append(occurrence.event)
     return _csv(write_events([event_record(e) for e in events]), "141500_event.csv")

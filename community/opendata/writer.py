@@ -49,7 +49,8 @@ CP932_REPLACEMENT = "〓"
 
 def write_events(records: Iterable[EventRecord], local_gov_code: str = PORTAL_CODE, city_name: str = PORTAL_CITY,
                  encoding: str = UTF8) -> bytes:
-    """CSV bytes in the current イベント一覧 layout (79 columns). The publisher columns come from the
+    """CSV bytes in the current イベント一覧 layout (80 columns: the standard's 79 and 焼津市's イベントジャンル).
+    The publisher columns come from the
     arguments: the file says who publishes it, whoever first published each record."""
     return _write(EVENTS_STANDARD, records, _event_cells, local_gov_code, city_name, encoding)
 
@@ -78,10 +79,8 @@ def _write(layout: Layout, records, typed_cells, local_gov_code: str, city_name:
                 value = local_gov_code
             elif column == PUBLISHER_NAME_COLUMN:
                 value = city_name
-            elif column in cells:
-                value = cells[column]
-            else:
-                value = extra.get(header_key(column), "")
+            else:  # a typed value first; the cell as the file had it when the record leaves the column empty
+                value = cells.get(column, "") or extra.get(header_key(column), "")
             row.append(v.guard_formula(value))
         writer.writerow(row)
     text = buffer.getvalue()

@@ -38,6 +38,9 @@ class Shop(PublishableMixin, Model):
     barrier_free: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list] = mapped_column(JSON, default=list)
     last_confirmed: Mapped[date | None] = mapped_column()
+    postal_code: Mapped[str] = mapped_column(String(10), default="")  # 郵便番号
+    # Open-data columns without a column of their own, by the file's header: see Event.extra_fields.
+    extra_fields: Mapped[dict] = mapped_column(JSON, default=dict)
 
     @property
     def link(self) -> str:

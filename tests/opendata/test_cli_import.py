@@ -137,8 +137,8 @@ def test_bad_rows_are_reported_with_line_numbers_and_the_rest_imported(app, impo
         assert len(reported) == len(EXPECTED_ERRORS), encoding
         for line, expected in zip(reported, EXPECTED_ERRORS, strict=True):
             assert line.startswith(expected), line
-        counts = "新規 3 件、更新 0 件" if run == 0 else "新規 0 件、更新 3 件"
-        assert f"{counts}、エラー 4 件" in result.stdout, encoding
+        counts = "新規 3 件、変更 0 件、変更なし 0 件" if run == 0 else "新規 0 件、変更 0 件、変更なし 3 件"
+        assert f"{counts}、取り込めなかった行 4 件" in result.stdout, encoding
         assert set(events_by_title(app)) == GOOD_TITLES
         assert count(app, Event) == 3 and occurrence_gaps(app) == 0
 
@@ -161,7 +161,7 @@ def test_a_markup_only_title_is_a_row_error_and_long_markup_does_not_eat_a_title
     result = runner.invoke(args=["import-events", str(path), "--group", city.slug])
     assert result.exit_code == 0, result.output
     assert "markup.csv: 2行目: イベント名がタグだけで、文字がありません" in result.stderr
-    assert "新規 1 件、更新 0 件、エラー 1 件" in result.stdout
+    assert "新規 1 件、変更 0 件、変更なし 0 件、取り込めなかった行 1 件" in result.stdout
     assert set(events_by_title(app)) == {"長いタグの後の題名"}
     assert count(app, Event) == 1
 
@@ -197,11 +197,11 @@ def test_importing_the_same_file_again_updates(app, import_own, city, runner, tm
     day = today_local() + timedelta(days=10)
     import_own(day=day)
     again = import_own(day=day)
-    assert "新規 0 件、更新 3 件、エラー 4 件" in again.stdout
+    assert "新規 0 件、変更 0 件、変更なし 3 件、取り込めなかった行 4 件" in again.stdout
     assert count(app, Event) == 3 and count(app, EventOccurrence) == 3
     assert count(app, ContentVersion) == 0  # nothing changed, so nothing to keep
     moved = import_own(day=day + timedelta(days=7))  # the city moved every date by a week
-    assert "新規 0 件、更新 3 件" in moved.stdout
+    assert "新規 0 件、変更 3 件、変更なし 0 件" in moved.stdout
     assert count(app, Event) == 3 and count(app, EventOccurrence) == 3 and occurrence_gaps(app) == 0
     assert count(app, ContentVersion) == 3  # the previous dates are kept
     starts = events_by_title(app)["相模大野 こども食堂"].starts_at.astimezone(TOKYO)
@@ -228,13 +228,13 @@ def test_current_layout_files_import(app, runner, city):
     events = runner.invoke(args=["import-events", str(OWN_DIR / "events_current_yaizu_style.csv"),
                                  "--group", city.slug])
     assert events.exit_code == 0, events.output
-    assert "新規 3 件、更新 0 件、エラー 0 件" in events.stdout
+    assert "新規 3 件、変更 0 件、変更なし 0 件、取り込めなかった行 0 件" in events.stdout
     assert count(app, Event) == 3
     facilities = runner.invoke(args=["import-facilities", str(OWN_DIR / "facilities_current.csv"),
                                      "--group", city.slug])
     assert facilities.exit_code == 0, facilities.output
     assert "4行目: 名称が空です" in facilities.stderr
-    assert "新規 2 件、更新 0 件、エラー 1 件" in facilities.stdout
+    assert "新規 2 件、変更 0 件、変更なし 0 件、取り込めなかった行 1 件" in facilities.stdout
     assert count(app, Shop, Shop.kind == "facility") == 2
 
 
@@ -289,7 +289,7 @@ def test_hamamatsu_events_import_and_a_second_import_updates(app, client, runner
     group = make_group(slug="hamamatsu-city", name="浜松市", area="sagamihara")
     first = runner.invoke(args=["import-events", str(real(HAMAMATSU)), "--group", group.slug])
     assert first.exit_code == 0, first.output[-2000:]
-    assert "新規 1894 件、更新 0 件、エラー 0 件" in first.stdout
+    assert "新規 1894 件、変更 0 件、変更なし 0 件、取り込めなかった行 0 件" in first.stdout
     assert "15行目: 説明が空です" in first.stderr  # imported, with a warning
     assert count(app, Event) == 1894
     assert count(app, Event, Event.status == "published", Event.group_id == group.id) == 1894
@@ -310,7 +310,7 @@ def test_hamamatsu_events_import_and_a_second_import_updates(app, client, runner
 
     second = runner.invoke(args=["import-events", str(HAMAMATSU), "--group", group.slug])
     assert second.exit_code == 0
-    assert "新規 0 件、更新 1894 件、エラー 0 件" in second.stdout
+    assert "新規 0 件、変更 0 件、変更なし 1894 件、取り込めなかった行 0 件" in second.stdout
     assert count(app, Event) == 1894 and count(app, EventOccurrence) == 1894
     assert count(app, ContentVersion) == 0
 
@@ -321,7 +321,7 @@ def test_yaizu_facilities_import_and_a_second_import_updates(app, client, runner
     group = make_group(slug="yaizu-city", name="焼津市", area="sagamihara")
     first = runner.invoke(args=["import-facilities", str(real(YAIZU)), "--group", group.slug])
     assert first.exit_code == 0, first.output[-2000:]
-    assert "新規 230 件、更新 0 件、エラー 0 件" in first.stdout
+    assert "新規 230 件、変更 0 件、変更なし 0 件、取り込めなかった行 0 件" in first.stdout
     assert count(app, Shop, Shop.kind == "facility", Shop.status == "published") == 230
     shop = scalar(app, select(Shop).where(Shop.source_key == "opendata-facility:222127:0000010001"))
     assert (shop.name, shop.name_kana, shop.address) == ("親子ふれあい広場", "オヤコフレアイヒロバ", "焼津市本町5-6-1")
@@ -332,7 +332,7 @@ def test_yaizu_facilities_import_and_a_second_import_updates(app, client, runner
     assert "親子ふれあい広場" in [item["name"] for item in kosodate["items"]]
 
     second = runner.invoke(args=["import-facilities", str(YAIZU), "--group", group.slug])
-    assert "新規 0 件、更新 230 件、エラー 0 件" in second.stdout
+    assert "新規 0 件、変更 0 件、変更なし 230 件、取り込めなかった行 0 件" in second.stdout
     assert count(app, Shop) == 230
 
 
@@ -383,10 +383,10 @@ def test_export_events_writes_the_current_layout_and_reads_back(app, runner, pub
     assert again.encoding == "cp932" and {r.title for r in again.records} == set(by_title)
 
 
-def test_importing_our_own_export_updates_what_came_from_the_city_and_corrupts_nothing(app, runner, published,
-                                                                                     tmp_path, make_group):
-    """Rows from the city's file keep their IDs in the export, so they update in place; the portal's own
-    events get IDs of their own, which must not collide with the city's NO values (1, 4, 6 here)."""
+def test_importing_our_own_export_changes_nothing(app, runner, published, tmp_path, make_group):
+    """Rows from the city's file keep their IDs in the export, the portal's own events get IDs naming this site
+    (never colliding with the city's NO values 1, 4, 6): importing the export finds every one of them again."""
+    from community.content.models import ContentVersion
     from community.events.models import Event
 
     out = tmp_path / "141500_event.csv"
@@ -394,17 +394,19 @@ def test_importing_our_own_export_updates_what_came_from_the_city_and_corrupts_n
     ids = {r.title: r.source_id for r in read_events(out.read_bytes()).records}
     assert ids["相模大野 こども食堂"] == "4" and ids["毎週の体操 & 健康相談"].startswith("portal-")
     before = events_by_title(app)
+    stamps = {title: event.updated_at for title, event in before.items()}
     other = make_group(slug="neighbour", area="torin")
     result = runner.invoke(args=["import-events", str(out), "--group", other.slug])
-    assert "新規 1 件、更新 3 件、エラー 0 件" in result.stdout
-    assert count(app, Event) == len(before) + 1
+    assert "新規 0 件、変更 0 件、変更なし 4 件、取り込めなかった行 0 件" in result.stdout
+    assert count(app, Event) == len(before) and count(app, ContentVersion) == 0
+    assert {title: event.updated_at for title, event in events_by_title(app).items()} == stamps
     after = events_by_title(app)
     kitchen, kitchen_before = after["相模大野 こども食堂"], before["相模大野 こども食堂"]
     assert (kitchen.id, kitchen.starts_at, kitchen.venue_name, kitchen.fee) == (
         kitchen_before.id, kitchen_before.starts_at, kitchen_before.venue_name, kitchen_before.fee)
     again = runner.invoke(args=["import-events", str(out), "--group", other.slug])
-    assert "新規 0 件、更新 4 件" in again.stdout
-    assert count(app, Event) == len(before) + 1
+    assert "新規 0 件、変更 0 件、変更なし 4 件" in again.stdout
+    assert count(app, Event) == len(before)
 
 
 def test_export_facilities_writes_the_current_layout(app, runner, published, tmp_path):

@@ -44,9 +44,9 @@ def test_current_layout_in_yaizu_style(fixture_bytes):
     assert (craft.latitude, craft.longitude) == (35.5322, 139.4352)
     # Columns without a record field are kept, so that exporting again loses nothing.
     assert craft.extra["法人番号"] == "1.00E+12"
-    assert craft.extra["対象者"] == "小学生と保護者"
+    assert craft.audience == "小学生と保護者"
     assert craft.extra["掲載開始日"] == "2026/3/1"
-    assert craft.extra["イベントジャンル"] == "こども・子育て"
+    assert craft.genre == "こども・子育て"
 
 
 def test_current_layout_mangled_id_is_kept_as_text_and_reported(fixture_bytes):
@@ -216,7 +216,7 @@ def test_current_facility_layout(fixture_bytes):
     assert (library.open_time, library.close_time) == (time(9), time(21, 30))
     assert library.barrier_free == ["多機能トイレ", "エレベーター"]
     assert library.area_hint == "中央区"
-    assert library.extra["画像"] == "https://www.example.jp/img/library.jpg"  # a layout column
+    assert library.image_url == "https://www.example.jp/img/library.jpg"
     assert library.extra["施設分類"] == "図書館"  # a column of the city's own
     assert village.address == "神奈川県相模原市緑区小原698-1"  # joined from the split columns
     # An odd opening time does not cost the facility its place: the text moves to the hours note.
