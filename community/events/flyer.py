@@ -19,7 +19,7 @@ from community.text import plain_text
 
 FLYER_DATES = 3        # dates listed; a repeating event says how many more there are
 EXCERPT_LENGTH = 240   # characters of the body
-FIELD_LENGTH = 120     # characters of the venue, address, fee, audience, organiser and contact each
+FIELD_LENGTH = 60      # characters of the time note, venue, address, fee, audience, organiser and contact each
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Flyer:
     url_label: str
     qr: Markup
     title_size: str    # "normal", "long" or "longer": a long title is set smaller so the sheet stays one page
+    field_length: int = FIELD_LENGTH
 
 
 def shorten(text: str | None, length: int) -> str:
