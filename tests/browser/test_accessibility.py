@@ -242,7 +242,7 @@ PAGES: list[str | Visit] = [
 
 # GET endpoints that are not pages a person reads: feeds, files, JSON, redirects.
 NOT_PAGES = {
-    "static", "main.media", "main.healthz", "api.events", "api.shops", "api.notices",
+    "static", "main.media", "main.healthz", "signage.qr", "api.events", "api.shops", "api.notices",
     "feeds.events_atom", "feeds.events_ics", "feeds.event_ics", "feeds.shops_atom", "feeds.notices_atom",
     "me.feed_atom", "me.feed_ics", "opendata.export_events", "opendata.export_facilities",
     "moderation.audit_csv", "signage.data",
