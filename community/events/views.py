@@ -1,15 +1,18 @@
-"""Event pages: /events, /events/<id>, /calendar and the shared editing pages."""
+"""Event pages: /events, /events/<id>, its printable flyer, /calendar and the shared editing pages."""
 
 from __future__ import annotations
 
 import calendar as pycalendar
 from datetime import date, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
+from community import policy
 from community.args import whole_number
 from community.content.filters import parse_filters
 from community.content.pages import ItemPages
+from community.events.flyer import event_flyer
 from community.events.forms import EventForm
 from community.events.services import listed_occurrences, load_event, occurrences_between, save_event, upcoming_dates
 from community.timeutil import day_end, day_start, now_utc, to_local, today_local
@@ -18,6 +21,15 @@ bp = Blueprint("events", __name__)
 
 ItemPages(kind="event", load=load_event, listing=listed_occurrences, form_class=EventForm, save=save_event,
           detail_context=lambda event: {"dates": upcoming_dates(event, now_utc())}).register(bp)
+
+
+@bp.route("/events/<int:event_id>/flyer")
+def flyer(event_id: int):
+    """The event as an A4 sheet to print and pin up (a print style sheet), for whoever may see its page."""
+    event = load_event(event_id)
+    if event is None or not policy.can_view_item(current_user, event):
+        abort(404)  # as its page: a hidden event is not there for those who may not see it
+    return render_template("events/flyer.html", event=event, flyer=event_flyer(event, now_utc()))
 
 
 @bp.route("/calendar")

@@ -113,6 +113,7 @@ PAGES: list[str | Visit] = [
     Visit("/shops", shows="main >> text=子育てカフェ ひだまり"),
     Visit("/shops/{shop}", name="shop page with its map", shows="#item-map .leaflet-marker-icon"),
     Visit("/shops/map", name="shops on the map", shows="#listing-map .leaflet-marker-icon", then=open_first_marker),
+    Visit("/events/{event}/flyer", name="event flyer", shows=".flyer .qr-code"),
     Visit("/events/map", name="events on the map", shows="#listing-map .leaflet-marker-icon"),
     Visit("/notices", shows="main >> text=夏休みの子育て相談会のお知らせ"),
     "/notices/{notice}",
@@ -226,6 +227,11 @@ PAGES: list[str | Visit] = [
     Visit("/admin/categories", as_="admin"),
     Visit("/admin/categories/{category_id}", name="edit a category", as_="admin"),
     Visit("/admin/urgent", as_="admin", shows="main >> text=大雨による避難指示"),
+    Visit("/admin/urgent?screen-area=hashimoto&screen-kinds=events&screen-order=mixed&screen-seconds=20"
+          "&screen-poll=30&screen-lang=en#signage-screen", name="signage screen address built", as_="admin",
+          shows="#screen-url"),
+    Visit("/admin/urgent?screen-seconds=1&screen-poll=30&screen-kinds=events&screen-order=mixed",
+          name="signage screen address with errors", as_="admin", shows="#screen-seconds-error"),
     Visit("/admin/mail", as_="admin", shows="main >> text=refused@example.jp"),
     Visit("/admin/pages", as_="admin", shows="main table"),
     Visit("/admin/pages/terms", name="edit a site page with its history", as_="admin", shows="main >> text=附則を追加"),
@@ -236,7 +242,7 @@ PAGES: list[str | Visit] = [
 
 # GET endpoints that are not pages a person reads: feeds, files, JSON, redirects.
 NOT_PAGES = {
-    "static", "main.media", "main.healthz", "api.events", "api.shops", "api.notices",
+    "static", "main.media", "main.healthz", "signage.qr", "api.events", "api.shops", "api.notices",
     "feeds.events_atom", "feeds.events_ics", "feeds.event_ics", "feeds.shops_atom", "feeds.notices_atom",
     "me.feed_atom", "me.feed_ics", "opendata.export_events", "opendata.export_facilities",
     "moderation.audit_csv", "signage.data",
