@@ -41,11 +41,22 @@ def is_japanese(text) -> bool:
 
 
 def user_content_attrs(*texts) -> Markup:
-    """The attributes that mark an element holding what people wrote: `data-user-content`, and lang="ja" when the
-    text is Japanese in an interface of another language (so a screen reader reads it with a Japanese voice)."""
-    if interface_language() != "ja" and any(is_japanese(text) for text in texts):
+    """The attributes that mark an element holding what people wrote, in an interface other than Japanese:
+    `data-user-content`, and lang="ja" when the text is Japanese (so a screen reader reads it with a Japanese
+    voice). The Japanese interface needs neither and stays as it is."""
+    if interface_language() == "ja":
+        return Markup("")
+    if any(is_japanese(text) for text in texts):
         return Markup(' data-user-content lang="ja"')
     return Markup(" data-user-content")
+
+
+def user_text(text) -> Markup:
+    """`text` (escaped) in a span marked as user content (user_content_attrs); as it is in the Japanese interface."""
+    if text is None or text == "":
+        return Markup("")
+    attributes = user_content_attrs(text)
+    return Markup("<span{}>{}</span>").format(attributes, escape(text)) if attributes else escape(text)
 
 
 def crumb_text(text) -> Markup:
@@ -54,10 +65,3 @@ def crumb_text(text) -> Markup:
     if interface_language() != "ja" and is_japanese(text):
         return user_text(text)
     return escape(text)
-
-
-def user_text(text) -> Markup:
-    """`text` (escaped) in a span marked as user content; nothing for empty text."""
-    if text is None or text == "":
-        return Markup("")
-    return Markup("<span{}>{}</span>").format(user_content_attrs(text), escape(text))
