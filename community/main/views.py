@@ -71,7 +71,7 @@ def set_area():
         flash(_("指定された地域が見つかりません。もう一度選んでください。"), "error")
         return response
     response.set_cookie(AREA_COOKIE, area.slug, max_age=ONE_YEAR, httponly=True, samesite="Lax")
-    flash(_("「%(area)s」の新着情報を表示します。", area=area.name), "success")
+    flash(_("「%(area)s」の新着情報を表示します。", area=area.label), "success")
     return response
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -151,7 +150,7 @@ def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
     slides = []
     for occurrence in db.session.scalars(first_occurrences(_place_and_topic(query, Event, options), MAX_EVENTS)):
         event = occurrence.event
-        place = " · ".join(p for p in (event.venue_name, event.area.name if event.area else "") if p)
+        place = " · ".join(p for p in (event.venue_name, event.area.label if event.area else "") if p)
         slides.append({"id": f"event-{event.id}", "kind": "event", "kind_label": _("イベント"),
                        "title": plain_text(event.title),
                        "lines": [line for line in (event_span(occurrence.starts_at, occurrence.ends_at, event.all_day),
@@ -166,11 +165,13 @@ def _notice_slides(options: SignageOptions) -> list[dict]:
     query = (select(Notice).options(joinedload(Notice.area), joinedload(Notice.group))
              .where(policy.public_clause(Notice))
              .order_by(Notice.published_at.desc(), Notice.id.desc()).limit(MAX_NOTICES))
+    from community.templating import format_day
+
     slides = []
     for notice in db.session.scalars(_place_and_topic(query, Notice, options)):
-        meta = " · ".join(p for p in (format_date(notice.published_at, "long") if notice.published_at else "",
+        meta = " · ".join(p for p in (format_day(notice.published_at) if notice.published_at else "",
                                       notice.group.name if notice.group else "",
-                                      notice.area.name if notice.area else "") if p)
+                                      notice.area.label if notice.area else "") if p)
         excerpt = plain_text(notice.body or "")
         excerpt = excerpt[:120] + ("…" if len(excerpt) > 120 else "")
         slides.append({"id": f"notice-{notice.id}", "kind": "notice", "kind_label": _("お知らせ"),
@@ -219,11 +220,12 @@ def active_urgent_notices(area: Area | None = None, area_slug: str | None = None
 
 
 def urgent_payload(notice: UrgentNotice) -> dict:
-    from flask_babel import format_datetime
+    from community.templating import format_day, format_time
 
+    until = f"{format_day(notice.ends_at)} {format_time(notice.ends_at)}"
     return {"id": notice.id, "title": notice.title, "body": notice.body,
-            "area": notice.area.name if notice.area else _("市内全域"),
-            "until": _("%(when)s まで", when=format_datetime(notice.ends_at, "short"))}
+            "area": notice.area.label if notice.area else _("市内全域"),
+            "until": _("%(when)s まで", when=until)}
 
 
 def raise_urgent_notice(data: dict, actor) -> UrgentNotice:
