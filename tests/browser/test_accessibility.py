@@ -83,6 +83,11 @@ def choose_text_size_xlarge(page: Page) -> None:
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xlarge\b"))
 
 
+def switch_furigana_on(page: Page) -> None:
+    page.get_by_role("button", name="ふりがな").click()
+    expect(page.locator("main ruby").first).to_be_visible()
+
+
 def choose_home_area(page: Page) -> None:
     page.locator("#home-area").select_option("hashimoto")
     page.get_by_role("button", name="この地域にする").click()
@@ -133,6 +138,9 @@ PAGES: list[str | Visit] = [
     Visit("/login", name="login with errors", then=submit_empty_login),
     Visit("/", name="home in English", then=switch_to_english),
     Visit("/", name="home at 特大", then=choose_text_size_xlarge),
+    Visit("/", name="home with furigana", then=switch_furigana_on),
+    Visit("/areas?ruby=1", name="areas with furigana", shows="main a ruby rt"),
+    Visit("/notices/{notice}?ruby=1", name="a notice with furigana", shows="main h1 ruby"),
     Visit("/", name="home with an area chosen", then=choose_home_area, shows="#my-area .card"),
     # The site pages every public site has
     "/about",
@@ -226,6 +234,7 @@ PAGES: list[str | Visit] = [
     Visit("/admin/areas/{area_id}", name="edit an area", as_="admin"),
     Visit("/admin/categories", as_="admin"),
     Visit("/admin/categories/{category_id}", name="edit a category", as_="admin"),
+    Visit("/admin/furigana", as_="admin", shows="main >> text=ふちのべ"),
     Visit("/admin/urgent", as_="admin", shows="main >> text=大雨による避難指示"),
     Visit("/admin/urgent?screen-area=hashimoto&screen-kinds=events&screen-order=mixed&screen-seconds=20"
           "&screen-poll=30&screen-lang=en#signage-screen", name="signage screen address built", as_="admin",
