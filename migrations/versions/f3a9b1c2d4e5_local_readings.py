@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "f3a9b1c2d4e5"
-down_revision = "7a1c0e5d9b21"
+down_revision = "3e9b1f7a2c54"
 branch_labels = None
 depends_on = None
 
