@@ -120,8 +120,9 @@ def english_url(path: str) -> str:
 # yet marked in notifications, moderation lists and admin tables, site pages without an English version). Strict:
 # a page that becomes clean fails here until it is taken off the list.
 STILL_LEAKING = {
-    # the flyer and the signage URL builder came after the English pass: content not marked yet
+    # the flyer, the signage URL builder and the furigana dictionary came after the English pass: not marked yet
     'event flyer',
+    '/admin/furigana (admin)',
     '/admin/urgent (admin)',
     'signage screen address built (admin)',
     'signage screen address with errors (admin)',
