@@ -391,7 +391,9 @@ def page_html() -> dict[str, str]:
 
 def open_visit(visit: Visit, page_as, site) -> Page:
     """Opens the visit's page as its person, checks it is in the state the entry names, does what they do."""
-    page = page_as(visit.as_, fresh=visit.then is not None)  # what the person does may change their settings
+    # What the person does, and ?ruby= / ?lang= in the address, are remembered: such a visit gets its own profile.
+    remembers = visit.then is not None or any(f"{name}=" in visit.path for name in ("ruby", "lang"))
+    page = page_as(visit.as_, fresh=remembers)
     path = visit.path.format(**site.ids)
     response = page.goto(path)
     assert response is not None and response.status == visit.status, f"GET {path}"
