@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.areas import bp as areas_bp
     from community.board.views import bp as board_bp
     from community.communities import bp as communities_bp
+    from community.easyjapanese.views import bp as easyjapanese_bp
     from community.events.views import bp as events_bp
     from community.feeds.views import bp as feeds_bp
     from community.groups.views import bp as groups_bp
@@ -92,7 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _import_view_modules()
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp, sitepages_bp):
+                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp, sitepages_bp, easyjapanese_bp):
         app.register_blueprint(blueprint)
 
     from community.search import indexing

@@ -9,13 +9,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired
 
+from community.easyjapanese.forms import EasyJapaneseFields
 from community.forms import TextRequired, at_most, optional_int
 from community.timeutil import local_to_utc, now_utc
 
 MAX_DAYS = 31
 
 
-class UrgentNoticeForm(FlaskForm):
+class UrgentNoticeForm(EasyJapaneseFields, FlaskForm):
     title = StringField(_l("見出し"), validators=[
         TextRequired(_l("見出しを入力してください。")), at_most(200)],
         description=_l("例: 大雨による避難指示（○○地区）"))
@@ -40,7 +41,7 @@ class UrgentNoticeForm(FlaskForm):
         if ends > now + timedelta(days=MAX_DAYS):
             self.until_date.errors.append(_l("表示できるのは%(n)d日先までです。", n=MAX_DAYS))
             return False
-        return True
+        return self.easy_version_is_complete()
 
 
 class WithdrawForm(FlaskForm):
