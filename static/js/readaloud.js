@@ -14,11 +14,19 @@
     return voices.some(function (voice) { return baseLanguage(voice.lang) === wanted; });
   }
 
+  function readable(node) {
+    var copy = node.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".badge, .visually-hidden"), function (extra) {
+      extra.parentNode.removeChild(extra);
+    });
+    return (copy.textContent || "").replace(/\s+/g, " ").trim();
+  }
+
+  // The title (the scope's heading) and the body (the parts marked data-read-aloud-part).
   function textOf(scope) {
-    var parts = scope.querySelectorAll("[data-read-aloud-part]");
-    return Array.prototype.map.call(parts, function (part) {
-      return (part.innerText || part.textContent || "").trim();
-    }).filter(Boolean).join("\n");
+    var parts = [scope.querySelector("h1")].concat(
+      Array.prototype.slice.call(scope.querySelectorAll("[data-read-aloud-part]")));
+    return parts.filter(Boolean).map(readable).filter(Boolean).join("\n");
   }
 
   function setUp(controls) {
