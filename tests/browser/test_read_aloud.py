@@ -1,4 +1,4 @@
-"""Read-aloud (「読み上げ」) and the やさしい日本語 version in a real browser.
+"""Read-aloud (「読み上げ」), the やさしい日本語 version and its writing hints in a real browser.
 
 Headless Chromium may have no voices, so window.speechSynthesis is replaced by a stub (an init script, before the
 page's own scripts run) that records what it is asked to say; `voices` sets the languages it claims to have, and
@@ -161,3 +161,16 @@ def test_signage_alternates_the_two_versions_of_an_urgent_notice(page, live_serv
     expect(easy).to_contain_text("川（かわ）に 行かないで ください。")
     expect(plain).to_be_hidden()
     expect(article).to_have_attribute("data-shown-version", "plain", timeout=8000)
+
+
+def test_the_hints_follow_the_editor_while_typing(page, sign_in, editor):
+    sign_in(editor)
+    page.goto(f"/notices/new?group={editor.group.slug}")
+    hints = page.locator("#easy-hints")
+    expect(hints).to_have_attribute("data-live", "true")
+    page.get_by_label("やさしい日本語のタイトル").fill("ボランティアを 募集します")
+    expect(hints.locator("li[data-hint-kind=loan_word]")).to_contain_text("ボランティア")
+    expect(hints.locator("li[data-hint-kind=kanji]")).to_contain_text("募集（ぼしゅう）")
+    page.get_by_label("やさしい日本語のタイトル").fill("あした 会いましょう")
+    expect(hints.locator(".easy-hints-list")).to_have_text("ヒントはありません。")
+    expect(hints.locator("li")).to_have_count(0)
