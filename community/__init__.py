@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.areas import bp as areas_bp
     from community.board.views import bp as board_bp
     from community.communities import bp as communities_bp
+    from community.easyjapanese.views import bp as easyjapanese_bp
     from community.events.views import bp as events_bp
     from community.feeds.views import bp as feeds_bp
     from community.furigana.views import bp as furigana_bp
@@ -96,7 +97,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _import_view_modules()
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp, sitepages_bp, furigana_bp):
+                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp, sitepages_bp, furigana_bp,
+                      easyjapanese_bp):
         app.register_blueprint(blueprint)
 
     from community.search import indexing

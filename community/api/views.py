@@ -106,5 +106,8 @@ def notices():
         **_common(n), "title": _text(n.title),
         "published_at": n.published_at.isoformat() if n.published_at else None,
         "publish_until": n.publish_until.isoformat() if n.publish_until else None,
+        # The やさしい日本語 version the publisher wrote, or null.
+        "easy_japanese": ({"title": _text(n.easy_title), "body_html": n.easy_body_html}
+                          if n.has_easy_version else None),
     } for n in page.items]
     return jsonify(_page(page, items, "api.notices", filters))

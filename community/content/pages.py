@@ -101,7 +101,10 @@ class ItemPages:
     # -- helpers ----------------------------------------------------------------------------
 
     def _process(self, form, item, group):
-        if form.validate_on_submit():
+        # 「やさしい日本語をチェック」 shows the writing hints for what was typed and saves nothing (the way they
+        # reach an editor without JavaScript).
+        checking = request.form.get("action") == "check"
+        if not checking and form.validate_on_submit():
             data = form.to_data()
             try:
                 if form.image.data:
@@ -113,9 +116,14 @@ class ItemPages:
                 item = self.save(item, group, data, current_user, publish)
                 db.session.commit()
                 flash(self._saved_message(item), "success")
+                if hasattr(form, "easy_hints") and (hints := form.easy_hints()):
+                    flash(_("やさしい日本語の版に、書き方のヒントが%(n)d件あります。編集ページで確かめられます。",
+                            n=len(hints)), "info")
                 return redirect(item.link)
         status = 400 if form.errors else 200
-        return render_template(f"{self.kind}s/form.html", form=form, item=item, group=group), status
+        hints = form.easy_hints() if hasattr(form, "easy_hints") else None
+        return render_template(f"{self.kind}s/form.html", form=form, item=item, group=group, easy_hints=hints,
+                               checked=checking), status
 
     @staticmethod
     def _saved_message(item) -> str:

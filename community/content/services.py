@@ -23,10 +23,11 @@ FIELD_LABELS = {
     "website": _l("ウェブサイト"), "barrier_free": _l("バリアフリー情報"), "tags": _l("特徴"),
     "last_confirmed": _l("情報の最終確認日"), "publish_from": _l("掲載開始日"), "publish_until": _l("掲載終了日"),
     "image_alt": _l("画像の説明（代替テキスト）"),
+    "easy_title": _l("やさしい日本語のタイトル"), "easy_body": _l("やさしい日本語の本文"),
 }
 
 # Columns that say nothing about what the group wrote: left out of the history.
-_SKIP = {"id", "created_at", "updated_at", "body_html"}
+_SKIP = {"id", "created_at", "updated_at", "body_html", "easy_body_html"}
 
 
 def snapshot(item) -> dict:

@@ -9,11 +9,12 @@ from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
 from community.content.forms import ContentForm
+from community.easyjapanese.forms import EasyJapaneseFields
 from community.forms import TextRequired
 from community.timeutil import local_to_utc, to_local
 
 
-class NoticeForm(ContentForm):
+class NoticeForm(EasyJapaneseFields, ContentForm):
     title = StringField(_l("タイトル"), validators=[TextRequired(_l("タイトルを入力してください。")), Length(max=200)])
     publish_from = DateField(_l("掲載開始日"), validators=[Optional()],
                              description=_l("空なら公開してすぐ掲載します。"))
@@ -26,11 +27,11 @@ class NoticeForm(ContentForm):
         if self.publish_from.data and self.publish_until.data and self.publish_until.data < self.publish_from.data:
             self.publish_until.errors.append(_l("掲載終了日が掲載開始日より前になっています。"))
             return False
-        return True
+        return self.easy_version_is_complete()
 
     def to_data(self) -> dict:
         return {
-            **self.common_data(), "title": self.title.data,
+            **self.common_data(), **self.easy_data(), "title": self.title.data,
             "publish_from": local_to_utc(self.publish_from.data) if self.publish_from.data else None,
             "publish_until": (local_to_utc(self.publish_until.data + timedelta(days=1))
                               if self.publish_until.data else None),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.content.models import PublishableMixin
@@ -22,6 +22,14 @@ class Notice(PublishableMixin, Model):
     title: Mapped[str] = mapped_column(String(200))
     publish_from: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     publish_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The やさしい日本語 version the editor wrote (empty: none); the body is Markdown, cleaned like the body.
+    easy_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    easy_body: Mapped[str] = mapped_column(Text, default="", server_default="")
+    easy_body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    @property
+    def has_easy_version(self) -> bool:
+        return bool(self.easy_title)
 
     @property
     def link(self) -> str:

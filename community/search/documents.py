@@ -85,8 +85,9 @@ def document(item, last_ends: Mapping[int, datetime] | None = None) -> dict | No
         doc.update(title=item.name, body=_join(item.name_kana, plain_text(item.body), item.address,
                                                item.opening_hours, " ".join(item.tags or []), item.barrier_free),
                    area=_area_tokens(item.area), category=item.category.slug if item.category else "")
-    elif kind == "notice":
-        doc.update(title=item.title, body=plain_text(item.body), area=_area_tokens(item.area),
+    elif kind == "notice":  # with its やさしい日本語 version, found by the words only it uses
+        doc.update(title=item.title, body=_join(plain_text(item.body), item.easy_title, plain_text(item.easy_body)),
+                   area=_area_tokens(item.area),
                    category=item.category.slug if item.category else "")
     elif kind == "community":
         doc.update(title=item.name, body=plain_text(item.description), area=_area_tokens(item.area),
@@ -197,9 +198,9 @@ def _rebuild_options(kind: str) -> list:
         "shop": [load_only(Shop.name, Shop.name_kana, Shop.body, Shop.address, Shop.opening_hours, Shop.tags,
                            Shop.barrier_free, Shop.area_id, Shop.category_id, Shop.status, Shop.group_id,
                            Shop.author_id, Shop.updated_at)],
-        "notice": [load_only(Notice.title, Notice.body, Notice.area_id, Notice.category_id, Notice.status,
-                             Notice.publish_from, Notice.publish_until, Notice.group_id, Notice.author_id,
-                             Notice.updated_at)],
+        "notice": [load_only(Notice.title, Notice.body, Notice.easy_title, Notice.easy_body, Notice.area_id,
+                             Notice.category_id, Notice.status, Notice.publish_from, Notice.publish_until,
+                             Notice.group_id, Notice.author_id, Notice.updated_at)],
         "community": [load_only(Community.slug, Community.name, Community.description, Community.area_id,
                                 Community.category_id, Community.status, Community.is_closed, Community.updated_at)],
         "topic": [load_only(Topic.title, Topic.body, Topic.community_id, Topic.status, Topic.deleted_at,

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.areas.services import ordered_categories
+from community.easyjapanese.forms import EasyJapaneseFields
 from community.forms import TextRequired, at_most, optional_int
 from community.signage.services import DEFAULT_POLL, DEFAULT_SECONDS, POLL_RANGE, SECONDS_RANGE
 from community.timeutil import local_to_utc, now_utc
@@ -22,7 +23,7 @@ LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "zh": "中文（简体）"
                   "vi": "Tiếng Việt"}  # each in its own language
 
 
-class UrgentNoticeForm(FlaskForm):
+class UrgentNoticeForm(EasyJapaneseFields, FlaskForm):
     title = StringField(_l("見出し"), validators=[
         TextRequired(_l("見出しを入力してください。")), at_most(200)],
         description=_l("例: 大雨による避難指示（○○地区）"))
@@ -47,7 +48,7 @@ class UrgentNoticeForm(FlaskForm):
         if ends > now + timedelta(days=MAX_DAYS):
             self.until_date.errors.append(_l("表示できるのは%(n)d日先までです。", n=MAX_DAYS))
             return False
-        return True
+        return self.easy_version_is_complete()
 
 
 class WithdrawForm(FlaskForm):

@@ -17,6 +17,9 @@ class UrgentNotice(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+    # The やさしい日本語 version (empty: none), plain text like the notice itself.
+    easy_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    easy_body: Mapped[str] = mapped_column(Text, default="", server_default="")
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))  # None: whole city
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

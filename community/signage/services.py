@@ -223,18 +223,22 @@ def urgent_payload(notice: UrgentNotice) -> dict:
     from community.templating import format_day, format_time
 
     until = f"{format_day(notice.ends_at)} {format_time(notice.ends_at)}"
-    return {"id": notice.id, "title": notice.title, "body": notice.body,
+    easy = {"title": notice.easy_title, "body": notice.easy_body} if notice.easy_title else None
+    return {"id": notice.id, "title": notice.title, "body": notice.body, "easy": easy,
             "area": notice.area.label if notice.area else _("市内全域"),
             "until": _("%(when)s まで", when=until)}
 
 
 def raise_urgent_notice(data: dict, actor) -> UrgentNotice:
-    """data: title, body, area_id (None for the whole city), ends_at (aware UTC)."""
+    """data: title, body, area_id (None for the whole city), ends_at (aware UTC); easy_title and easy_body, the
+    やさしい日本語 version (optional)."""
     area_id = data.get("area_id")
     area = db.session.get(Area, area_id) if area_id else None
     if area is not None and area.parent_id is None:
         area = None  # the city itself is the whole city
     notice = UrgentNotice(title=plain_text(data["title"]).strip(), body=(data.get("body") or "").strip(),
+                          easy_title=plain_text(data.get("easy_title") or "").strip(),
+                          easy_body=plain_text(data.get("easy_body") or "").strip(),
                           area_id=area.id if area else None, starts_at=now_utc(), ends_at=data["ends_at"],
                           created_by_id=getattr(actor, "id", None))
     db.session.add(notice)

@@ -150,17 +150,21 @@ def urgent_admin():
     policy.require(policy.can_raise_urgent_notice(current_user))
     form = UrgentNoticeForm()
     form.area_id.choices = area_choices(blank_label=_("市内全域"))
-    if form.validate_on_submit():
+    checking = request.form.get("action") == "check"  # the やさしい日本語 hints without raising anything
+    if not checking and form.validate_on_submit():
         raise_urgent_notice({"title": form.title.data, "body": form.body.data, "area_id": form.area_id.data,
-                             "ends_at": form.ends_at()}, current_user)
+                             "ends_at": form.ends_at(), **form.easy_data()}, current_user)
         db.session.commit()
         flash(_("緊急情報を発信しました。対象の地域のページとサイネージの上部に表示されます。"), "success")
+        if hints := form.easy_hints():
+            flash(_("やさしい日本語の版に、書き方のヒントが%(n)d件あります。", n=len(hints)), "info")
         return redirect(url_for("signage.urgent_admin"))
     screen_form, screen_url = _screen_address()
-    return render_template("signage/admin.html", form=form, withdraw_form=WithdrawForm(),
-                           screen_form=screen_form, screen_url=screen_url, seconds_range=SECONDS_RANGE,
-                           default_seconds=DEFAULT_SECONDS, poll_range=POLL_RANGE, default_poll=DEFAULT_POLL,
-                           notices=urgent_notices_page(requested_page()), now=now_utc()), 400 if form.errors else 200
+    return render_template("signage/admin.html", form=form, withdraw_form=WithdrawForm(), easy_hints=form.easy_hints(),
+                           checked=checking, screen_form=screen_form, screen_url=screen_url,
+                           seconds_range=SECONDS_RANGE, default_seconds=DEFAULT_SECONDS, poll_range=POLL_RANGE,
+                           default_poll=DEFAULT_POLL, notices=urgent_notices_page(requested_page()),
+                           now=now_utc()), 400 if form.errors else 200
 
 
 def _screen_address() -> tuple[ScreenAddressForm, str | None]:

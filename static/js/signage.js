@@ -6,6 +6,8 @@
 //   #signage-slides  data-slide-count, data-current-slide (index), data-current-id (slide id)
 //   .slide           data-slide-id ("event-12"), data-current="true" on the one shown; .slide-qr its QR code
 //   #signage-urgent  data-urgent-count, hidden when empty; body[data-urgent="true"] while one is shown
+//   .urgent-notice   data-shown-version ("plain" or "easy"): a notice with a やさしい日本語 version shows its
+//                    two .urgent-version blocks in turn, one slide interval each
 //   body             data-state ("ok" or "offline"), data-poll-count, data-last-poll (ISO time)
 // window.signage.next() / .show(i) / .poll() drive it by hand.
 (function () {
@@ -119,14 +121,45 @@
       var article = make("article", "urgent-notice");
       article.setAttribute("data-urgent-id", String(notice.id));
       article.appendChild(make("p", "urgent-label", body.getAttribute("data-text-urgent") + " · " + notice.area));
-      article.appendChild(make("h2", "urgent-title", notice.title));
-      if (notice.body) article.appendChild(make("p", "urgent-body", notice.body));
+      article.appendChild(urgentVersion("plain", null, notice.title, notice.body));
+      if (notice.easy && notice.easy.title) {
+        var easy = urgentVersion("easy", body.getAttribute("data-text-easy"), notice.easy.title, notice.easy.body);
+        easy.setAttribute("lang", "ja");
+        article.appendChild(easy);
+      }
       article.appendChild(make("p", "urgent-until", notice.until));
       urgentBox.appendChild(article);
     });
+    showUrgentVersion("plain");
     urgentBox.hidden = !list.length;
     urgentBox.setAttribute("data-urgent-count", String(list.length));
     body.setAttribute("data-urgent", list.length ? "true" : "false");
+  }
+
+  function urgentVersion(version, label, title, text) {
+    var box = make("div", "urgent-version");
+    box.setAttribute("data-version", version);
+    if (label) box.appendChild(make("p", "urgent-easy-label", label));
+    box.appendChild(make("h2", "urgent-title", title));
+    if (text) box.appendChild(make("p", "urgent-body", text));
+    return box;
+  }
+
+  // Each urgent notice with two versions shows one of them; the other waits for the next turn.
+  function showUrgentVersion(version) {
+    Array.prototype.forEach.call(urgentBox.querySelectorAll(".urgent-notice"), function (article) {
+      var versions = article.querySelectorAll(".urgent-version");
+      var shown = versions.length > 1 ? version : "plain";
+      Array.prototype.forEach.call(versions, function (box) {
+        box.hidden = box.getAttribute("data-version") !== shown;
+      });
+      article.setAttribute("data-shown-version", shown);
+    });
+    urgentBox.setAttribute("data-shown-version", version);
+  }
+
+  function alternateUrgent() {
+    showUrgentVersion(urgentBox.getAttribute("data-shown-version") === "easy" ? "plain" : "easy");
   }
 
   function setState(state) {
@@ -194,12 +227,14 @@
     feedUrl = body.getAttribute("data-feed-url");
     document.documentElement.classList.add("signage-js");
     show(0);
+    showUrgentVersion("plain");
+    setInterval(alternateUrgent, seconds * 1000);
     startRotation();
     tick();
     setInterval(tick, 1000);
     // The page came with fresh content: the first poll waits one interval.
     if (feedUrl && window.fetch) pollTimer = setTimeout(poll, pollSeconds * 1000);
-    window.signage = { next: next, show: show, poll: poll };
+    window.signage = { next: next, show: show, poll: poll, alternateUrgent: alternateUrgent };
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -102,7 +102,9 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
                                        "latitude": 35.5322, "longitude": 139.438,
                                        "body": "ベビーカーのまま入れるカフェです。"}, owner, True)
         notice = save_notice(None, group, {"title": "夏休みの子育て相談会のお知らせ", "area_id": hashimoto.id,
-                                           "category_id": kosodate.id, "body": "予約は不要です。"}, owner, True)
+                                           "category_id": kosodate.id, "body": "予約は不要です。",
+                                           "easy_title": "なつやすみの そうだんかい",
+                                           "easy_body": "よやくは いりません。"}, owner, True)
         save_event(None, second, _event_data(minami.id, None, "まちづくり勉強会", 6), owner, True)  # pending
 
         # Communities: an open one the member joined, with a topic, replies and a meetup; a closed one with
@@ -160,6 +162,7 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
 
         # An urgent notice for 橋本 only: its banner shows on /areas/hashimoto and on 橋本's signage.
         raise_urgent_notice({"title": "大雨による避難指示", "body": "橋本地区に避難指示が出ています。",
+                             "easy_title": "大雨（おおあめ）です", "easy_body": "にげて ください。",
                              "area_id": hashimoto.id, "ends_at": now_utc() + timedelta(hours=6)}, admin)
         # A message the mail server keeps refusing, for the admins' mail queue.
         from community.mail.models import OutgoingMail

@@ -122,6 +122,8 @@ PAGES: list[str | Visit] = [
     Visit("/events/map", name="events on the map", shows="#listing-map .leaflet-marker-icon"),
     Visit("/notices", shows="main >> text=夏休みの子育て相談会のお知らせ"),
     "/notices/{notice}",
+    Visit("/notices/{notice}?yasashii=1", name="a notice in やさしい日本語",
+          shows="main h1 >> text=なつやすみの そうだんかい"),
     Visit("/search?q={word}", name="search with results", shows="main >> text=子育てカフェ ひだまり"),
     Visit("/search?q=zzzz", name="search without results"),
     Visit("/communities", shows="main >> text=橋本おやこの会"),

@@ -120,9 +120,13 @@ def english_url(path: str) -> str:
 # yet marked in notifications, moderation lists and admin tables, site pages without an English version). Strict:
 # a page that becomes clean fails here until it is taken off the list.
 STILL_LEAKING = {
-    # the flyer, the signage URL builder and the furigana dictionary came after the English pass: not marked yet
+    # the flyer, the signage URL builder, the furigana dictionary and the やさしい日本語 fields came after the English
+    # pass: not marked yet
     'event flyer',
     '/admin/furigana (admin)',
+    'a notice in やさしい日本語',
+    'new notice (editor)',
+    '/notices/{notice}/edit (owner)',
     '/admin/urgent (admin)',
     'signage screen address built (admin)',
     'signage screen address with errors (admin)',
