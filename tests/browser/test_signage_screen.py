@@ -78,8 +78,8 @@ def test_screen_rotates_polls_shows_urgent_notices_and_survives_going_offline(
     # An admin raises a whole-city urgent notice through the form, and a new notice is published.
     staff = new_context(admin).new_page()
     staff.goto("/admin/urgent")
-    staff.get_by_label("見出し").fill(URGENT)
-    staff.get_by_label("本文").fill("高台へ避難してください。")
+    staff.get_by_label("見出し", exact=True).fill(URGENT)
+    staff.get_by_label("本文", exact=True).fill("高台へ避難してください。")
     staff.get_by_label("表示を終える日").fill((today_local() + timedelta(days=1)).isoformat())
     staff.get_by_label("表示を終える時刻").fill("12:00")
     staff.get_by_role("button", name="緊急情報を発信する").click()
