@@ -113,10 +113,14 @@ def listed_dates(filters: ListingFilters, now: datetime | None = None, per_page:
     return db.paginate(occurrences_query(filters, now), page=filters.page, per_page=per_page, error_out=False)
 
 
-def upcoming_occurrences(filters: ListingFilters, limit: int) -> list[EventOccurrence]:
+def upcoming_occurrences(filters: ListingFilters, limit: int,
+                         leave_out: list[int] | tuple[int, ...] = ()) -> list[EventOccurrence]:
     """The next few public events (each at its next date, so a repeating one takes one place), without counting
-    them all (home and area pages)."""
-    return list(db.session.scalars(first_occurrences(occurrences_query(filters), limit)))
+    them all (home and area pages); `leave_out` names events the page already shows."""
+    query = occurrences_query(filters)
+    if leave_out:
+        query = query.where(EventOccurrence.event_id.not_in(list(leave_out)))
+    return list(db.session.scalars(first_occurrences(query, limit)))
 
 
 def events_during(start: datetime, end: datetime, limit: int, filters: ListingFilters | None = None,
