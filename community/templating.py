@@ -65,8 +65,6 @@ def init_app(app: Flask) -> None:
         }
 
     # Globals, not context, so that imported macros see them too.
-    from community.events.display import event_when, repeat_words, skipped_days
-    from community.events.recurrence import describe_end
     from community.items import kind_of, link_of, title_of
     from community.roles import role_label
     from community.search.query import MAX_QUERY
@@ -77,9 +75,7 @@ def init_app(app: Flask) -> None:
                                  item_link=link_of, item_title=title_of, item_kind=kind_of, role_label=role_label,
                                  search_max_query=MAX_QUERY, page_meta=page_meta, item_meta=item_meta,
                                  trail_steps=trail_steps, listing_crumb=listing_crumb,
-                                 category_illustration=category_illustration, event_when=event_when,
-                                 repeat_words=repeat_words, repeat_end=describe_end,
-                                 skipped_days=skipped_days)
+                                 category_illustration=category_illustration)
     app.jinja_env.filters["json_ld"] = json_ld
     app.jinja_env.filters["extra_info"] = _extra_info
     app.jinja_env.filters["datetime"] = lambda value: f"{format_day(value)} {format_time(value)}" if value else ""

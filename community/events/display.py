@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
-from community.events.recurrence import describe
+from community.events.recurrence import END_COUNT, END_UNTIL, describe, end_of
 
 # An event running longer than this is shown as a period, not as a date (an exhibition, a 会期).
 LONG_EVENT = timedelta(days=3)
@@ -37,6 +37,18 @@ def event_when(event, starts: datetime, ends: datetime, now: datetime | None = N
 def repeat_words(event) -> str:
     """「毎週木曜 10:00」 for a repeating event, "" for any other."""
     return describe(event) if event.rrule else ""
+
+
+def repeat_end(event) -> str:
+    """「2027年3月31日まで」「全10回」, or "" for a rule without an end."""
+    from community.templating import format_day
+
+    end, value = end_of(event)
+    if end == END_UNTIL and isinstance(value, date):
+        return _("%(day)sまで", day=format_day(value))
+    if end == END_COUNT:
+        return _("全%(n)d回", n=value)
+    return ""
 
 
 def skipped_days(event) -> str:

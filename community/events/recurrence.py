@@ -105,18 +105,16 @@ def describe(event) -> str:
     return words
 
 
-def describe_end(event) -> str:
-    """「2027年3月31日まで」「全10回」, or "" for a rule without an end."""
-    from community.templating import format_day
-
+def end_of(event) -> tuple[str, date | int | None]:
+    """How the series ends: (END_UNTIL, its last day), (END_COUNT, the number of times) or (END_NEVER, None)."""
     recurrence = Recurrence.from_rrule(event.rrule) if event.rrule else None
     if recurrence is None:
-        return ""
+        return END_NEVER, None
     if recurrence.end == END_UNTIL and recurrence.until:
-        return _("%(day)sまで", day=format_day(recurrence.until))
+        return END_UNTIL, recurrence.until
     if recurrence.end == END_COUNT and recurrence.count:
-        return _("全%(n)d回", n=recurrence.count)
-    return ""
+        return END_COUNT, recurrence.count
+    return END_NEVER, None
 
 
 def weekday_name(day: date) -> str:

@@ -10,13 +10,16 @@ from flask import Blueprint, render_template, request
 from community.args import whole_number
 from community.content.filters import parse_filters
 from community.content.pages import ItemPages
-from community.events.display import is_long
+from community.events.display import event_when, is_long, repeat_end, repeat_words, skipped_days
 from community.events.forms import EventForm
 from community.events.services import listed_occurrences, load_event, occurrences_between, save_event, upcoming_dates
 from community.pagination import page_number
 from community.timeutil import day_end, day_start, now_utc, to_local, today_local
 
 bp = Blueprint("events", __name__)
+# How a listed event's date reads, for every template (cards on the home, group and area pages too).
+for helper in (event_when, repeat_words, repeat_end, skipped_days):
+    bp.add_app_template_global(helper)
 
 
 
