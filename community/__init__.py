@@ -66,6 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     templating.init_app(app)
     cache.init_app(app)
+    from community.furigana import switch as furigana_switch
+
+    furigana_switch.init_app(app)  # after the page cache: see its docstring
 
     from community.accounts.views import bp as accounts_bp
     from community.api.views import bp as api_bp
@@ -74,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from community.communities import bp as communities_bp
     from community.events.views import bp as events_bp
     from community.feeds.views import bp as feeds_bp
+    from community.furigana.views import bp as furigana_bp
     from community.groups.views import bp as groups_bp
     from community.mail.views import bp as mail_bp
     from community.main.views import bp as main_bp
@@ -92,7 +96,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _import_view_modules()
     for blueprint in (main_bp, accounts_bp, areas_bp, groups_bp, events_bp, shops_bp, notices_bp, feeds_bp,
                       api_bp, opendata_bp, communities_bp, board_bp, moderation_bp, me_bp, notifications_bp,
-                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp, sitepages_bp):
+                      signage_bp, search_bp, mail_bp, seo_bp, maps_bp, sitepages_bp, furigana_bp):
         app.register_blueprint(blueprint)
 
     from community.search import indexing

@@ -97,6 +97,7 @@ def serve_cached_page():
     if stored is None:
         g.page_cache_key = key
         return None
+    g.page_from_cache = True  # kept as rendered and finished (e.g. with its furigana): nothing to add
     return Response(_with_csrf_token(stored["body"]), status=200, headers=stored["headers"])
 
 

@@ -89,6 +89,7 @@ class DefaultConfig:
     MAP_MAX_MARKERS = 500             # markers one list map shows at most; past that the page asks to narrow down
 
     SITE_NAME = "さがみはら地域ポータル"
+    SITE_NAME_EN = "Sagamihara Community Portal"  # the name the English interface, its feeds and e-mails show
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 

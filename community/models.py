@@ -6,6 +6,7 @@ from community.board.models import BoardReply, BoardThread  # noqa: F401
 from community.communities.models import Community, CommunityMembership, Reply, Rsvp, Topic, TopicRead  # noqa: F401
 from community.content.models import ContentVersion  # noqa: F401
 from community.events.models import Event, EventOccurrence  # noqa: F401
+from community.furigana.models import LocalReading  # noqa: F401
 from community.groups.models import Group, GroupMembership  # noqa: F401
 from community.mail.models import OutgoingMail  # noqa: F401
 from community.me.models import Bookmark, DigestDelivery, Follow  # noqa: F401

@@ -54,6 +54,8 @@ def text_size() -> str:
 def init_app(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from community.locale import crumb_text, local_name, site_name, user_content_attrs, user_text
+
     app.after_request(remember_asked_language)
 
     @app.context_processor
@@ -61,7 +63,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "text_size": text_size(),
-            "site_name": app.config["SITE_NAME"],
+            "site_name": site_name(),
         }
 
     # Globals, not context, so that imported macros see them too.
@@ -76,6 +78,11 @@ def init_app(app: Flask) -> None:
                                  search_max_query=MAX_QUERY, page_meta=page_meta, item_meta=item_meta,
                                  trail_steps=trail_steps, listing_crumb=listing_crumb,
                                  category_illustration=category_illustration)
+    app.jinja_env.globals["user_content"] = user_content_attrs
+    app.jinja_env.filters["user_text"] = user_text
+    app.jinja_env.filters["crumb_text"] = crumb_text
+    app.jinja_env.filters["local_name"] = local_name
+    app.jinja_env.globals["until_mark"] = _until
     app.jinja_env.filters["json_ld"] = json_ld
     app.jinja_env.filters["extra_info"] = _extra_info
     app.jinja_env.filters["datetime"] = lambda value: f"{format_day(value)} {format_time(value)}" if value else ""
@@ -115,9 +122,9 @@ EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 
 
 def _english() -> bool:
-    from flask_babel import get_locale
+    from community.locale import in_english
 
-    return str(get_locale()) == "en"
+    return in_english()
 
 
 def _local(value):
@@ -151,8 +158,16 @@ def format_time(value) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
+def _until(between_times: bool = False) -> str:
+    """The mark between a start and an end: 「〜」 in Japanese; an en dash in English, spaced between dates."""
+    if not _english():
+        return "〜"
+    return "–" if between_times else " – "
+
+
 def event_span(starts, ends, all_day: bool) -> str:
-    """「2026年4月2日(木) 10:00〜12:00」 in the reader's language, always in Japan time."""
+    """「2026年4月2日(木) 10:00〜12:00」 or "Thu 2 Apr 2026 10:00–12:00": in the reader's language, always in
+    Japan time."""
     from datetime import timedelta
 
     starts_local = _local(starts)
@@ -161,14 +176,14 @@ def event_span(starts, ends, all_day: bool) -> str:
         last_day = _local(ends - timedelta(seconds=1)) if ends else starts_local
         if last_day.date() != starts_local.date():
             # The end keeps its year when it is another one: 「2026年4月2日(木)〜2027年3月18日(木)」.
-            return f"{day}〜{format_day(last_day, short=last_day.year == starts_local.year)}"
+            return f"{day}{_until(False)}{format_day(last_day, short=last_day.year == starts_local.year)}"
         return day
     text = f"{day} {format_time(starts_local)}"
     if ends:
         ends_local = _local(ends)
         if ends_local.date() == starts_local.date():
-            text += "〜" + format_time(ends_local)
+            text += _until(True) + format_time(ends_local)
         else:
             short = ends_local.year == starts_local.year
-            text += f"〜{format_day(ends_local, short=short)} {format_time(ends_local)}"
+            text += f"{_until(False)}{format_day(ends_local, short=short)} {format_time(ends_local)}"
     return text

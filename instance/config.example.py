@@ -122,6 +122,7 @@
 
 # --- Language and display -----------------------------------------------------------------------------------
 # SITE_NAME = "さがみはら地域ポータル"
+# SITE_NAME_EN = "Sagamihara Community Portal"
 # BABEL_DEFAULT_LOCALE = "ja"
 # BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
 # LANGUAGES = ("ja", "en")

@@ -224,6 +224,25 @@ def _urgent_notices(user_id: int) -> Select:
             .where(UrgentNotice.created_by_id == user_id).order_by(UrgentNotice.id))
 
 
+def _contact_messages(column: str) -> Callable[[int], Select]:
+    def query(user_id: int) -> Select:
+        from community.sitepages.models import ContactMessage
+
+        return (select(ContactMessage.id, ContactMessage.subject, ContactMessage.body, ContactMessage.created_at,
+                       ContactMessage.handled_at).where(getattr(ContactMessage, column) == user_id)
+                .order_by(ContactMessage.id))
+
+    return query
+
+
+def _site_page_versions(user_id: int) -> Select:
+    from community.sitepages.models import SitePageVersion
+
+    return (select(SitePageVersion.slug, SitePageVersion.version, SitePageVersion.title, SitePageVersion.note,
+                   SitePageVersion.created_at).where(SitePageVersion.author_id == user_id)
+            .order_by(SitePageVersion.id))
+
+
 SECTIONS = (
     Section("sessions", "user_sessions", "user_id", _sessions),
     Section("board_threads", "board_threads", "author_id", _board_threads),
@@ -250,6 +269,9 @@ SECTIONS = (
     Section("features_created", "features", "created_by_id", _features),
     Section("collections_created", "collections", "created_by_id", _collections),
     Section("urgent_notices_created", "urgent_notices", "created_by_id", _urgent_notices),
+    Section("contact_messages_sent", "contact_messages", "user_id", _contact_messages("user_id")),
+    Section("contact_messages_handled", "contact_messages", "handled_by_id", _contact_messages("handled_by_id")),
+    Section("site_page_versions_written", "site_page_versions", "author_id", _site_page_versions),
 )
 
 

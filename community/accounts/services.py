@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from community.accounts.models import Role, User
 from community.db import utcnow
 from community.extensions import db
+from community.locale import site_name
 from community.mail import send_mail
 
 
@@ -50,7 +51,7 @@ def register_or_tell_owner(email: str, display_name: str, password: str) -> User
     owner = find_user_by_email(email)
     if owner is None:
         return _new_user(email, display_name, password, Role.MEMBER)
-    site = current_app.config["SITE_NAME"]
+    site = site_name()
     send_mail(
         to=owner.email,
         subject=_("【%(site)s】登録のお申し込みについて", site=site),
@@ -152,7 +153,7 @@ def send_password_reset(email: str) -> None:
     link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
     send_mail(
         to=user.email,
-        subject=_("【%(site)s】パスワードの再設定", site=current_app.config["SITE_NAME"]),
+        subject=_("【%(site)s】パスワードの再設定", site=site_name()),
         text=_(
             "%(name)s さん\n\n次のリンクから新しいパスワードを設定してください（2時間有効）。\n%(link)s\n\n"
             "心当たりがない場合は、このメールを破棄してください。",

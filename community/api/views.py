@@ -38,8 +38,10 @@ def _common(item) -> dict:
     return {
         "id": item.id,
         "url": url_for(f"{item.KIND}s.detail", **{f"{item.KIND}_id": item.id}, _external=True),
-        "area": {"slug": item.area.slug, "name": _text(item.area.name)} if item.area else None,
-        "category": {"slug": item.category.slug, "name": _text(item.category.name)} if item.category else None,
+        "area": ({"slug": item.area.slug, "name": _text(item.area.name), "name_en": _text(item.area.name_en)}
+                 if item.area else None),
+        "category": ({"slug": item.category.slug, "name": _text(item.category.name),
+                      "name_en": _text(item.category.name_en)} if item.category else None),
         "group": {"slug": item.group.slug, "name": _text(item.group.name)} if item.group else None,
         # A community meetup has no group: its community (always an open one here) is named instead.
         "community": ({"slug": item.community.slug, "name": _text(item.community.name)}

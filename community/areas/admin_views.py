@@ -23,9 +23,9 @@ def _area_form(area: Area | None = None) -> AreaForm:
     form = AreaForm(obj=area)
     choices = [SelectChoice("", _("（なし: いちばん上の地域）"))]
     for city in area_tree():
-        for node, optgroup in [(city, None)] + [(ward, city.area.name) for ward in city.children]:
+        for node, optgroup in [(city, None)] + [(ward, city.area.label) for ward in city.children]:
             if area is None or not node.area.path.startswith(area.path):
-                choices.append(SelectChoice(str(node.area.id), node.area.name, optgroup=optgroup))
+                choices.append(SelectChoice(str(node.area.id), node.area.label, optgroup=optgroup))
     form.parent_id.choices = choices
     if request.method == "GET" and area is not None:
         form.parent_id.data = str(area.parent_id) if area.parent_id else ""
@@ -57,7 +57,7 @@ def admin_areas():
     policy.require(policy.can_manage_reference_data(current_user))
     form = _area_form()
     return _saved_or_refused(form, lambda: save_area(current_user, None, form.data), "areas/admin/areas.html",
-                             lambda area: _("地域「%(name)s」を追加しました。", name=area.name),
+                             lambda area: _("地域「%(name)s」を追加しました。", name=area.label),
                              url_for("areas.admin_areas"), tree=area_tree())
 
 
@@ -68,7 +68,7 @@ def area_edit(area_id: int):
     area = db.get_or_404(Area, area_id)
     form = _area_form(area)
     return _saved_or_refused(form, lambda: save_area(current_user, area, form.data), "areas/admin/area_form.html",
-                             lambda area: _("地域「%(name)s」を保存しました。", name=area.name),
+                             lambda area: _("地域「%(name)s」を保存しました。", name=area.label),
                              url_for("areas.admin_areas"), area=area)
 
 
@@ -79,7 +79,7 @@ def admin_categories():
     form = CategoryForm()
     return _saved_or_refused(form, lambda: save_category(current_user, None, form.data),
                              "areas/admin/categories.html",
-                             lambda category: _("分野「%(name)s」を追加しました。", name=category.name),
+                             lambda category: _("分野「%(name)s」を追加しました。", name=category.label),
                              url_for("areas.admin_categories"), categories=ordered_categories(), button=ButtonForm())
 
 
@@ -91,7 +91,7 @@ def category_edit(category_id: int):
     form = CategoryForm(obj=category)
     return _saved_or_refused(form, lambda: save_category(current_user, category, form.data),
                              "areas/admin/category_form.html",
-                             lambda category: _("分野「%(name)s」を保存しました。", name=category.name),
+                             lambda category: _("分野「%(name)s」を保存しました。", name=category.label),
                              url_for("areas.admin_categories"), category=category)
 
 

@@ -1,5 +1,6 @@
 """Choosing an area or a category in any form, and the admins' forms for editing them."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
@@ -13,17 +14,18 @@ def area_choices(blank_label: str | None = None) -> list[SelectChoice]:
     """City and wards first, districts grouped under their ward (one query)."""
     choices = [SelectChoice("", blank_label)] if blank_label is not None else []
     for city in area_tree():
-        choices.append(SelectChoice(city.area.id, city.area.name))
+        choices.append(SelectChoice(city.area.id, city.area.label))
         for ward in city.children:
-            choices.append(SelectChoice(ward.area.id, f"{ward.area.name}（全域）", optgroup=ward.area.name))
+            whole_ward = _("%(ward)s（全域）", ward=ward.area.label)
+            choices.append(SelectChoice(ward.area.id, whole_ward, optgroup=ward.area.label))
             for district in ward.children:
-                choices.append(SelectChoice(district.area.id, district.area.name, optgroup=ward.area.name))
+                choices.append(SelectChoice(district.area.id, district.area.label, optgroup=ward.area.label))
     return choices
 
 
 def category_choices(blank_label: str | None = None) -> list[SelectChoice]:
     choices = [SelectChoice("", blank_label)] if blank_label is not None else []
-    return choices + [SelectChoice(c.id, c.name) for c in ordered_categories()]
+    return choices + [SelectChoice(c.id, c.label) for c in ordered_categories()]
 
 
 class AreaForm(FlaskForm):

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import Model
+from community.locale import local_name
 
 AREA_LEVELS = ("city", "ward", "district")
 
@@ -28,6 +29,11 @@ class Area(Model):
     parent = relationship("Area", remote_side=[id])
 
     @property
+    def label(self) -> str:
+        """The name in the interface language (the English name in English, where there is one)."""
+        return local_name(self)
+
+    @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
@@ -44,6 +50,11 @@ class Category(Model):
     name_en: Mapped[str] = mapped_column(String(120), default="")
     position: Mapped[int] = mapped_column(default=0)
     description: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def label(self) -> str:
+        """The name in the interface language (the English name in English, where there is one)."""
+        return local_name(self)
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"

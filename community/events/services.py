@@ -160,8 +160,15 @@ def load_event(event_id: int) -> Event | None:
     )
 
 
-def upcoming_dates(event: Event, now: datetime, page: int = 1, per_page: int = DATES_PER_PAGE):
+def _coming_dates(event: Event, now: datetime):
+    return (select(EventOccurrence).where(EventOccurrence.event_id == event.id, EventOccurrence.ends_at > now)
+            .order_by(EventOccurrence.starts_at, EventOccurrence.id))
+
+
+def upcoming_dates(event: Event, now: datetime, limit: int = DATES_PER_PAGE) -> list[EventOccurrence]:
+    return list(db.session.scalars(_coming_dates(event, now).limit(limit)))
+
+
+def dates_page(event: Event, now: datetime, page: int = 1, per_page: int = DATES_PER_PAGE):
     """A page of the event's dates still to come (the event page's list of dates, with a pager)."""
-    query = (select(EventOccurrence).where(EventOccurrence.event_id == event.id, EventOccurrence.ends_at > now)
-             .order_by(EventOccurrence.starts_at, EventOccurrence.id))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return db.paginate(_coming_dates(event, now), page=page, per_page=per_page, error_out=False)

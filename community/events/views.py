@@ -1,18 +1,21 @@
-"""Event pages: /events, /events/<id>, /calendar and the shared editing pages."""
+"""Event pages: /events, /events/<id>, its printable flyer, /calendar and the shared editing pages."""
 
 from __future__ import annotations
 
 import calendar as pycalendar
 from datetime import date, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
+from community import policy
 from community.args import whole_number
 from community.content.filters import parse_filters
 from community.content.pages import ItemPages
 from community.events.display import event_when, is_long, repeat_end, repeat_words, skipped_days
+from community.events.flyer import event_flyer
 from community.events.forms import EventForm
-from community.events.services import listed_occurrences, load_event, occurrences_between, save_event, upcoming_dates
+from community.events.services import dates_page, listed_occurrences, load_event, occurrences_between, save_event
 from community.pagination import page_number
 from community.timeutil import day_end, day_start, now_utc, to_local, today_local
 
@@ -22,14 +25,22 @@ for helper in (event_when, repeat_words, repeat_end, skipped_days):
     bp.add_app_template_global(helper)
 
 
-
 def _detail_context(event) -> dict:
     """The event's coming dates, a page at a time (`dates_page=`)."""
-    return {"dates": upcoming_dates(event, now_utc(), page=page_number(request.args.get("dates_page")))}
+    return {"dates": dates_page(event, now_utc(), page_number(request.args.get("dates_page")))}
 
 
 ItemPages(kind="event", load=load_event, listing=listed_occurrences, form_class=EventForm, save=save_event,
           detail_context=_detail_context).register(bp)
+
+
+@bp.route("/events/<int:event_id>/flyer")
+def flyer(event_id: int):
+    """The event as an A4 sheet to print and pin up (a print style sheet), for whoever may see its page."""
+    event = load_event(event_id)
+    if event is None or not policy.can_view_item(current_user, event):
+        abort(404)  # as its page: a hidden event is not there for those who may not see it
+    return render_template("events/flyer.html", event=event, flyer=event_flyer(event, now_utc()))
 
 
 @bp.route("/calendar")

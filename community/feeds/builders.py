@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from feedgen.feed import FeedGenerator
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, vRecur
 from icalendar import Event as VEvent
 
+from community.locale import site_name
 from community.timeutil import TOKYO, now_utc
 
 
@@ -17,7 +18,7 @@ def atom_feed(title: str, self_url: str, page_url: str, entries: list[dict]) -> 
     """entries: dicts with id, title, link, updated, summary and optional html content and author."""
     feed = FeedGenerator()
     feed.id(self_url)
-    feed.title(f"{title} | {current_app.config['SITE_NAME']}")
+    feed.title(f"{title} | {site_name()}")
     feed.link(href=self_url, rel="self")
     feed.link(href=page_url, rel="alternate")
     feed.language("ja")
@@ -34,7 +35,7 @@ def atom_feed(title: str, self_url: str, page_url: str, entries: list[dict]) -> 
             entry.summary(data["summary"])
         if data.get("html"):
             entry.content(data["html"], type="html")
-        entry.author({"name": data.get("author") or current_app.config["SITE_NAME"]})
+        entry.author({"name": data.get("author") or site_name()})
     return feed.atom_str(pretty=False)
 
 

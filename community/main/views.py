@@ -1,4 +1,4 @@
-"""Home, /healthz, language and text-size choices, error pages."""
+"""Home, /healthz, language, text-size and furigana choices, error pages."""
 
 import re
 
@@ -73,7 +73,7 @@ def set_area():
         flash(_("指定された地域が見つかりません。もう一度選んでください。"), "error")
         return response
     response.set_cookie(AREA_COOKIE, area.slug, max_age=ONE_YEAR, httponly=True, samesite="Lax")
-    flash(_("「%(area)s」の新着情報を表示します。", area=area.name), "success")
+    flash(_("「%(area)s」の新着情報を表示します。", area=area.label), "success")
     return response
 
 
@@ -111,6 +111,14 @@ def set_text_size():
     if size in TEXT_SIZES:
         response.set_cookie("text_size", size, max_age=ONE_YEAR, httponly=True, samesite="Lax")
     return response
+
+
+@bp.route("/preferences/furigana", methods=["POST"])
+def set_furigana():
+    """The ふりがな switch: a plain form (no JavaScript needed), remembered in a cookie."""
+    from community.furigana.switch import remember
+
+    return remember(redirect(safe_next_url(request.form.get("next"))), request.form.get("ruby") == "1")
 
 
 def _error_page(status: int, title: str, message: str):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import User
 from community.extensions import db
 from community.items import link_of, title_of
+from community.locale import site_name
 from community.mail import send_mail
 from community.me.models import DigestDelivery
 from community.me.services import unsubscribe_token
@@ -102,17 +103,15 @@ KIND_LABELS = {"event": _l("イベント"), "notice": _l("お知らせ"), "shop"
 
 def describe(entry) -> dict:
     """One line of the digest as plain strings (both parts escape or not as their format needs)."""
-    from flask_babel import format_date
-
-    from community.templating import event_span
+    from community.templating import event_span, format_day
 
     item, kind = entry.item, entry.kind
     if kind == "event":
-        parts = [event_span(item.starts_at, item.ends_at, item.all_day), item.area.name if item.area else ""]
+        parts = [event_span(item.starts_at, item.ends_at, item.all_day), item.area.label if item.area else ""]
     elif kind == "notice":
-        parts = [format_date(item.published_at, "long") if item.published_at else "", item.group.name]
+        parts = [format_day(item.published_at) if item.published_at else "", item.group.name]
     elif kind == "shop":
-        parts = [item.area.name if item.area else "", item.group.name]
+        parts = [item.area.label if item.area else "", item.group.name]
     else:
         parts = [item.community.name]
     root = request.host_url.rstrip("/")
@@ -133,7 +132,7 @@ def digest_message(user: User, entries, now: datetime) -> dict:
     period = period_key(user.digest_frequency, now).replace(":", ".")  # a colon may not stand in a Message-ID
     return {
         "to": user.email,
-        "subject": _("【%(site)s】%(label)s（%(count)d件）", site=current_app.config["SITE_NAME"], label=label,
+        "subject": _("【%(site)s】%(label)s（%(count)d件）", site=site_name(), label=label,
                      count=entries.total),
         "text": render_template("me/email/digest.txt.html", **context),
         "html": render_template("me/email/digest.html", **context),

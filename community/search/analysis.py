@@ -155,11 +155,12 @@ _local = threading.local()
 _SUDACHI_FIELDS = {"surface", "normalized_form", "reading_form"}
 
 
-def _sudachi(short_units: bool = False):
+def _sudachi(short_units: bool = False, long_units: bool = False):
     """This thread's tokenizer: SplitMode B, or A (short units) with ``short_units`` (a tokenizer of its own, so
-    that it can split a word while the other one's results are being read)."""
+    that it can split a word while the other one's results are being read), or C (whole names) with
+    ``long_units``."""
     global _dictionary
-    name = "short_tokenizer" if short_units else "tokenizer"
+    name = "short_tokenizer" if short_units else "long_tokenizer" if long_units else "tokenizer"
     cached = getattr(_local, name, None)
     if cached is not None and cached[0] == os.getpid():
         return cached[1]
@@ -168,9 +169,16 @@ def _sudachi(short_units: bool = False):
     with _dictionary_lock:
         if _dictionary is None:
             _dictionary = Dictionary(dict="core")
-        tokenizer = _dictionary.tokenizer(mode=SplitMode.A if short_units else SplitMode.B, fields=_SUDACHI_FIELDS)
+        mode = SplitMode.A if short_units else SplitMode.C if long_units else SplitMode.B
+        tokenizer = _dictionary.tokenizer(mode=mode, fields=_SUDACHI_FIELDS)
     setattr(_local, name, (os.getpid(), tokenizer))
     return tokenizer
+
+
+def long_unit_tokenizer():
+    """This thread's Sudachi tokenizer in SplitMode C (相模大野 as one word), sharing the search's dictionary: furigana
+    reads whole names."""
+    return _sudachi(long_units=True)
 
 
 def _chunks(text: str):

@@ -179,14 +179,16 @@ def content_version() -> str:
     """A name for "everything committed so far" that changes whenever a change becomes final in the log, on any
     host: the pruning floor, and the newest id and number of the rows below the horizon (on PostgreSQL ids do
     not come in commit order, so the number is what grows when an older transaction's row becomes final). The
-    floor moves on every prune, so a name never comes back with other content. Keys response caches."""
-    limit = horizon()
-    query = select(func.max(SearchChange.id), func.count()).select_from(SearchChange)
-    if limit != NO_HORIZON:
-        query = query.where(SearchChange.txid < limit)
-    top, count = db.session.execute(query).one()
-    floor = _floor()
-    return f"{floor[0]}.{floor[1]}.{top or 0}.{count}"
+    floor moves on every prune, so a name never comes back with other content. Keys response caches; one
+    statement."""
+    floor = [select(column).where(SearchHost.name == SearchHost.PRUNED).scalar_subquery()
+             for column in (SearchHost.txid, SearchHost.change_id)]
+    query = select(func.max(SearchChange.id), func.count(), *floor).select_from(SearchChange)
+    if _is_postgres(db.session.get_bind()):
+        query = query.where(SearchChange.txid < cast(cast(
+            func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), BigInteger))
+    top, count, floor_txid, floor_id = db.session.execute(query).one()
+    return f"{floor_txid or 0}.{floor_id or 0}.{top or 0}.{count}"
 
 
 def _after(position: Position):

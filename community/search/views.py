@@ -147,7 +147,7 @@ def _area_names(counts: dict) -> dict:
     ids = [int(i) for i in counts if str(i).isdigit()]
     if not ids:
         return {}
-    return {str(a.id): a.name for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
+    return {str(a.id): a.label for a in db.session.scalars(select(Area).where(Area.id.in_(ids)))}
 
 
 def _database_fallback(q: str, limit: int = 30) -> list[tuple[str, object]]:

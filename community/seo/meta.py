@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from community import policy
 from community.args import whole_number
 from community.items import kind_of
+from community.locale import site_name
 from community.text import plain_text
 
 DESCRIPTION_LENGTH = 200
@@ -103,7 +104,7 @@ def page_meta(title: str = "", description: str = "", trail=None) -> PageMeta:
     from community.seo.structured import breadcrumbs
 
     url = canonical_url()
-    meta = PageMeta(title=escape(title).striptags() or current_app.config["SITE_NAME"], url=url,
+    meta = PageMeta(title=escape(title).striptags() or site_name(), url=url,
                     description=summary(description))
     if trail:
         meta.structured.append(breadcrumbs(trail, url))
@@ -116,7 +117,7 @@ def item_meta(item, dates=None, trail=None) -> PageMeta:
     from community.seo import structured
 
     if not policy.is_public_any_item(item):
-        return PageMeta(title=current_app.config["SITE_NAME"], url=canonical_url(), indexable=False)
+        return PageMeta(title=site_name(), url=canonical_url(), indexable=False)
     kind = kind_of(item)
     if kind == "community":
         image, text = (f"thumb-{item.icon}" if item.icon else None), item.description_html

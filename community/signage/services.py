@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -17,11 +16,14 @@ from community.areas.services import area_and_descendants_clause, area_by_slug
 from community.args import whole_number
 from community.extensions import db
 from community.moderation.audit import record
+from community.qrcodes import public_url, short_url
 from community.signage.models import UrgentNotice
 from community.text import plain_text
 from community.timeutil import now_utc
 
 SIGNAGE_KINDS = ("events", "notices")
+# How the kinds follow each other: alternating (one event, one notice, …), or all of one kind first.
+SIGNAGE_ORDERS = ("mixed", "events-first", "notices-first")
 DEFAULT_SECONDS = 15
 SECONDS_RANGE = (3, 300)
 DEFAULT_POLL = 30
@@ -37,6 +39,7 @@ class SignageOptions:
     area: Area | None = None
     categories: list[Category] = field(default_factory=list)
     kinds: tuple[str, ...] = SIGNAGE_KINDS
+    order: str = SIGNAGE_ORDERS[0]
     seconds: int = DEFAULT_SECONDS
     poll: int = DEFAULT_POLL
     lang: str = ""  # the screen's language; empty: the site's first (Japanese), never the kiosk browser's
@@ -47,6 +50,7 @@ class SignageOptions:
         values = {"area": self.area.slug if self.area else None,
                   "category": ",".join(c.slug for c in self.categories) or None,
                   "kinds": ",".join(self.kinds) if self.kinds != SIGNAGE_KINDS else None,
+                  "order": self.order if self.order != SIGNAGE_ORDERS[0] else None,
                   "seconds": self.seconds if self.seconds != DEFAULT_SECONDS else None,
                   "poll": self.poll if self.poll != DEFAULT_POLL else None, "lang": self.lang or None}
         return {key: value for key, value in values.items() if value}
@@ -63,8 +67,9 @@ def _slugs(value: str | None) -> list[str]:
 
 
 def parse_signage_args(args) -> SignageOptions:
-    """area=slug, category=slug1,slug2, kinds=events,notices, seconds=15 (per slide), poll=30, lang=en (the
-    language is chosen from it by templating.select_locale)."""
+    """area=slug, category=slug1,slug2, kinds=events,notices, order=mixed|events-first|notices-first,
+    seconds=15 (per slide), poll=30 (seconds between fetches of new content), lang=en (the language is chosen from
+    it by templating.select_locale)."""
     from flask import current_app
 
     options = SignageOptions()
@@ -91,6 +96,13 @@ def parse_signage_args(args) -> SignageOptions:
             options.errors.append(_("表示する種類（kinds）は events と notices から選んでください。"))
         else:
             options.kinds = tuple(k for k in SIGNAGE_KINDS if k in kinds)
+    order = (args.get("order") or "").strip()
+    if order:
+        if order in SIGNAGE_ORDERS:
+            options.order = order
+        else:
+            options.errors.append(_("並び順（order）は %(orders)s から選んでください。",
+                                    orders=", ".join(SIGNAGE_ORDERS)))
     for name, default, (low, high), message in (
         ("seconds", DEFAULT_SECONDS, SECONDS_RANGE,
          _l("1枚あたりの秒数（seconds）は%(low)d〜%(high)dの数で指定してください。")),
@@ -112,6 +124,16 @@ def _place_and_topic(query, model, options: SignageOptions):
     return query
 
 
+def _link(kind: str, item_id: int, path: str) -> dict:
+    """What a slide needs to send people to the item's page: its address in full (url) and shortened for reading
+    (url_label), the QR code's image (qr) and the words beside it (qr_label, qr_alt)."""
+    from flask import url_for
+
+    url = public_url(path)
+    return {"url": url, "url_label": short_url(url), "qr": url_for("signage.qr", kind=kind, item_id=item_id),
+            "qr_label": _("詳しくはこちら"), "qr_alt": _("QRコード: %(url)s", url=url)}
+
+
 def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
     from community.events.display import event_when, repeat_words
     from community.events.models import Event, EventOccurrence
@@ -128,11 +150,12 @@ def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
     slides = []
     for occurrence in db.session.scalars(first_occurrences(_place_and_topic(query, Event, options), MAX_EVENTS)):
         event = occurrence.event
-        place = " · ".join(p for p in (event.venue_name, event.area.name if event.area else "") if p)
+        place = " · ".join(p for p in (event.venue_name, event.area.label if event.area else "") if p)
         slides.append({"id": f"event-{event.id}", "kind": "event", "kind_label": _("イベント"),
                        "title": plain_text(event.title),
                        "lines": [line for line in (event_when(event, occurrence.starts_at, occurrence.ends_at, now),
-                                                   repeat_words(event), plain_text(place)) if line]})
+                                                   repeat_words(event), plain_text(place)) if line],
+                       **_link("event", event.id, event.link)})
     return slides
 
 
@@ -142,24 +165,32 @@ def _notice_slides(options: SignageOptions) -> list[dict]:
     query = (select(Notice).options(joinedload(Notice.area), joinedload(Notice.group))
              .where(policy.public_clause(Notice))
              .order_by(Notice.published_at.desc(), Notice.id.desc()).limit(MAX_NOTICES))
+    from community.templating import format_day
+
     slides = []
     for notice in db.session.scalars(_place_and_topic(query, Notice, options)):
-        meta = " · ".join(p for p in (format_date(notice.published_at, "long") if notice.published_at else "",
+        meta = " · ".join(p for p in (format_day(notice.published_at) if notice.published_at else "",
                                       notice.group.name if notice.group else "",
-                                      notice.area.name if notice.area else "") if p)
+                                      notice.area.label if notice.area else "") if p)
         excerpt = plain_text(notice.body or "")
         excerpt = excerpt[:120] + ("…" if len(excerpt) > 120 else "")
         slides.append({"id": f"notice-{notice.id}", "kind": "notice", "kind_label": _("お知らせ"),
                        "title": plain_text(notice.title),
-                       "lines": [line for line in (plain_text(meta), excerpt) if line]})
+                       "lines": [line for line in (plain_text(meta), excerpt) if line],
+                       **_link("notice", notice.id, notice.link)})
     return slides
 
 
 def signage_slides(options: SignageOptions, now: datetime | None = None) -> list[dict]:
-    """Public upcoming events and current notices, interleaved so the screen alternates between them."""
+    """Public upcoming events and current notices, interleaved so the screen alternates between them, or one
+    kind after the other (order=events-first, notices-first)."""
     now = now or now_utc()
     events = _event_slides(options, now) if "events" in options.kinds else []
     notices = _notice_slides(options) if "notices" in options.kinds else []
+    if options.order == "events-first":
+        return events + notices
+    if options.order == "notices-first":
+        return notices + events
     slides = []
     for index in range(max(len(events), len(notices))):
         slides += [pair[index] for pair in (events, notices) if index < len(pair)]
@@ -189,11 +220,12 @@ def active_urgent_notices(area: Area | None = None, area_slug: str | None = None
 
 
 def urgent_payload(notice: UrgentNotice) -> dict:
-    from flask_babel import format_datetime
+    from community.templating import format_day, format_time
 
+    until = f"{format_day(notice.ends_at)} {format_time(notice.ends_at)}"
     return {"id": notice.id, "title": notice.title, "body": notice.body,
-            "area": notice.area.name if notice.area else _("市内全域"),
-            "until": _("%(when)s まで", when=format_datetime(notice.ends_at, "short"))}
+            "area": notice.area.label if notice.area else _("市内全域"),
+            "until": _("%(when)s まで", when=until)}
 
 
 def raise_urgent_notice(data: dict, actor) -> UrgentNotice:

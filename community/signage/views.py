@@ -1,8 +1,23 @@
-"""Signage screens (/signage, /signage.json), urgent notices for admins (/admin/urgent) and the banner data."""
+"""Signage screens (/signage, /signage.json, the QR codes of their slides), urgent notices and the screen address
+builder for admins (/admin/urgent) and the banner data."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+import hashlib
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,9 +27,14 @@ from community import policy
 from community.areas.forms import area_choices
 from community.extensions import db
 from community.pagination import requested_page
-from community.signage.forms import UrgentNoticeForm, WithdrawForm
+from community.qrcodes import public_url, qr_svg_document
+from community.signage.forms import ScreenAddressForm, UrgentNoticeForm, WithdrawForm
 from community.signage.models import UrgentNotice
 from community.signage.services import (
+    DEFAULT_POLL,
+    DEFAULT_SECONDS,
+    POLL_RANGE,
+    SECONDS_RANGE,
     active_urgent_notices,
     parse_signage_args,
     raise_urgent_notice,
@@ -28,6 +48,7 @@ from community.timeutil import now_utc
 bp = Blueprint("signage", __name__)
 
 NO_STORE = {"Cache-Control": "no-store"}
+QR_MAX_AGE = 7 * 24 * 60 * 60  # an item's address never changes: a screen keeps its codes for a week
 
 
 # --- the banner on every page ---------------------------------------------------------------------
@@ -104,7 +125,23 @@ def data():
                    seconds=options.seconds, generated_at=now_utc().isoformat()), 200, NO_STORE
 
 
-# --- urgent notices (admins) ----------------------------------------------------------------------
+@bp.route("/signage/qr/<any(event, notice):kind>/<int:item_id>.svg")
+def qr(kind: str, item_id: int):
+    """The QR code of a public event's or notice's page, as the slides show it."""
+    from community.events.models import Event
+    from community.notices.models import Notice
+
+    item = db.session.get(Event if kind == "event" else Notice, item_id)
+    if item is None or not policy.is_public_item(item):
+        abort(404)
+    url = public_url(item.link)
+    response = Response(qr_svg_document(url), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = f"public, max-age={QR_MAX_AGE}"
+    response.set_etag(hashlib.sha256(url.encode()).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+# --- urgent notices and screen addresses (admins) -------------------------------------------------
 
 
 @bp.route("/admin/urgent", methods=["GET", "POST"])
@@ -119,8 +156,25 @@ def urgent_admin():
         db.session.commit()
         flash(_("緊急情報を発信しました。対象の地域のページとサイネージの上部に表示されます。"), "success")
         return redirect(url_for("signage.urgent_admin"))
+    screen_form, screen_url = _screen_address()
     return render_template("signage/admin.html", form=form, withdraw_form=WithdrawForm(),
+                           screen_form=screen_form, screen_url=screen_url, seconds_range=SECONDS_RANGE,
+                           default_seconds=DEFAULT_SECONDS, poll_range=POLL_RANGE, default_poll=DEFAULT_POLL,
                            notices=urgent_notices_page(requested_page()), now=now_utc()), 400 if form.errors else 200
+
+
+def _screen_address() -> tuple[ScreenAddressForm, str | None]:
+    """The address builder (a GET form on the admin page): the screen's address once its settings are valid."""
+    screen_form = ScreenAddressForm(request.args)
+    if not screen_form.submitted():
+        return ScreenAddressForm(), None
+    if not screen_form.validate():
+        return screen_form, None
+    options = parse_signage_args(screen_form.screen_args())
+    if options.errors:  # the form's choices are the screen's: this would be a bug, shown rather than hidden
+        screen_form.area.errors = list(options.errors)
+        return screen_form, None
+    return screen_form, public_url(url_for("signage.screen", **options.args()))
 
 
 @bp.route("/admin/urgent/<int:notice_id>/withdraw", methods=["POST"])

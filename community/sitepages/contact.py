@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from community.accounts.models import Role, User
 from community.db import utcnow
 from community.extensions import db
+from community.locale import site_name
 from community.mail import send_mail
 from community.moderation.audit import record
 from community.sitepages.models import ContactMessage
@@ -38,7 +39,7 @@ def submit_message(name: str, email: str, subject: str, body: str, user=None) ->
 def _mail_admins(message: ContactMessage) -> None:
     admins = db.session.scalars(select(User.email).where(User.role == Role.ADMIN, User.is_suspended.is_(False))
                                 .order_by(User.id)).all()
-    site = current_app.config["SITE_NAME"]
+    site = site_name()
     text = _("%(site)s のお問い合わせフォームから、次のメッセージが届きました。\n\n"
              "お名前: %(name)s\nメールアドレス: %(email)s\n件名: %(subject)s\n\n%(body)s\n\n"
              "対応したら、管理画面で「対応済み」にしてください。\n%(link)s",

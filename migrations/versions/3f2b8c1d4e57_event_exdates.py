@@ -1,7 +1,7 @@
 """event exdates: local dates a repeating event skips (RFC 5545 EXDATE)
 
 Revision ID: 3f2b8c1d4e57
-Revises: 7a1c0e5d9b21
+Revises: f3a9b1c2d4e5
 Create Date: 2026-12-04 09:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f2b8c1d4e57'
-down_revision = '7a1c0e5d9b21'
+down_revision = 'f3a9b1c2d4e5'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@
 //
 // State for tests and monitoring, on the page itself:
 //   #signage-slides  data-slide-count, data-current-slide (index), data-current-id (slide id)
-//   .slide           data-slide-id ("event-12"), data-current="true" on the one shown
+//   .slide           data-slide-id ("event-12"), data-current="true" on the one shown; .slide-qr its QR code
 //   #signage-urgent  data-urgent-count, hidden when empty; body[data-urgent="true"] while one is shown
 //   body             data-state ("ok" or "offline"), data-poll-count, data-last-poll (ISO time)
 // window.signage.next() / .show(i) / .poll() drive it by hand.
@@ -65,6 +65,23 @@
     rotateTimer = setInterval(next, seconds * 1000);
   }
 
+  // The QR code of the item's page, its words and its address shortened for reading (as screen.html has it).
+  function qrFigure(item) {
+    var figure = make("figure", "slide-qr");
+    var image = make("img", "slide-qr-code");
+    image.src = item.qr;
+    image.alt = item.qr_alt || "";
+    image.width = 300;
+    image.height = 300;
+    figure.appendChild(image);
+    var caption = make("figcaption");
+    caption.appendChild(make("span", "slide-qr-label", item.qr_label));
+    caption.appendChild(document.createTextNode(" "));
+    caption.appendChild(make("span", "slide-qr-url", item.url_label));
+    figure.appendChild(caption);
+    return figure;
+  }
+
   function renderSlides(list) {
     var signature = JSON.stringify(list);
     if (signature === lastSlides) return; // unchanged: the rotation goes on where it was
@@ -79,11 +96,14 @@
       var slide = make("article", "slide slide-" + item.kind);
       slide.setAttribute("data-slide-id", item.id);
       slide.setAttribute("data-kind", item.kind);
-      slide.appendChild(make("p", "slide-kind", item.kind_label));
-      slide.appendChild(make("h2", "slide-title", item.title));
+      var text = make("div", "slide-text");
+      text.appendChild(make("p", "slide-kind", item.kind_label));
+      text.appendChild(make("h2", "slide-title", item.title));
       (item.lines || []).forEach(function (line) {
-        slide.appendChild(make("p", "slide-line", line));
+        text.appendChild(make("p", "slide-line", line));
       });
+      slide.appendChild(text);
+      if (item.qr) slide.appendChild(qrFigure(item));
       slidesBox.appendChild(slide);
       if (item.id === shownId) start = i;
     });

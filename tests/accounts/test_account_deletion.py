@@ -225,7 +225,8 @@ def test_the_address_may_register_again(app, site, sign_in):
     _delete(sign_in(site.leaver))
     browser = app.test_client()
     response = browser.post("/register", data={"email": "leaver@example.jp", "display_name": "戻ってきた山田",
-                                               "password": "a-new-password-1", "password_confirm": "a-new-password-1"})
+                                               "password": "a-new-password-1", "password_confirm": "a-new-password-1",
+                                               "agree": "y"})
     assert response.status_code == 302
     assert browser.get("/settings").status_code == 200
     assert "退会者" not in browser.get("/settings/data.json").get_data(as_text=True)  # a new account, empty

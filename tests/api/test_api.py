@@ -69,8 +69,8 @@ def test_event_shape(client, editor, make_item):
     (item,) = data["items"]
     assert set(item) >= EVENT_KEYS
     assert item["id"] == event.id and item["url"] == f"http://localhost/events/{event.id}"
-    assert item["area"] == {"slug": "ono-kita", "name": "大野北"}
-    assert item["category"] == {"slug": "kosodate", "name": "子育て"}
+    assert item["area"] == {"slug": "ono-kita", "name": "大野北", "name_en": "Ono-kita (Fuchinobe)"}
+    assert item["category"] == {"slug": "kosodate", "name": "子育て", "name_en": "Child-rearing"}
     assert item["group"] == {"slug": editor.group.slug, "name": editor.group.name}
     assert item["body_html"] == "<p><strong>持ち物</strong>: 軍手</p>"
     assert datetime.fromisoformat(item["starts_at"]) == starts

@@ -34,6 +34,7 @@ def site(app, make_user, make_group, make_item, make_community, make_topic, area
     from community.communities.models import Reply, Rsvp, TopicRead
     from community.content.models import ContentVersion
     from community.extensions import db
+    from community.furigana.models import LocalReading
     from community.images import save_image, upload_dir
     from community.mail.models import OutgoingMail
     from community.me.models import Bookmark, DigestDelivery, Follow
@@ -68,6 +69,7 @@ def site(app, make_user, make_group, make_item, make_community, make_topic, area
             Rsvp(event_id=event.id, user_id=member.id),
             TopicRead(user_id=member.id, topic_id=topic.id, read_at=when),
             OutgoingMail(to="member@example.jp", subject="件名", text="本文", sent_at=when),
+            LocalReading(surface="番田", reading="ばんだ"),
             Bookmark(user_id=member.id, item_kind="event", item_id=event.id),
             Follow(user_id=member.id, target_kind="area", target_id=area_id("hashimoto")),
             DigestDelivery(user_id=member.id, period="daily", sent_at=when),

@@ -13,13 +13,14 @@ NOT_SITE_PAGES = ("/signage",)  # a full-screen display for a public screen, wit
 
 
 class _Trail(HTMLParser):
-    """The steps of the page's breadcrumb nav: (label, href or None, aria-current)."""
+    """The steps of the page's breadcrumb nav: (label, href or None, aria-current); a label is its text as written
+    (the readings of furigana, in <rt>, left out)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.navs = 0
         self.steps: list[list] = []
-        self._in_nav = self._in_item = False
+        self._in_nav = self._in_item = self._in_reading = False
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -31,15 +32,19 @@ class _Trail(HTMLParser):
             self.steps.append(["", None, values.get("aria-current")])
         elif self._in_item and tag == "a":
             self.steps[-1][1] = values.get("href")
+        elif tag == "rt":
+            self._in_reading = True
 
     def handle_endtag(self, tag):
         if tag == "nav":
             self._in_nav = False
         elif tag == "li":
             self._in_item = False
+        elif tag == "rt":
+            self._in_reading = False
 
     def handle_data(self, data):
-        if self._in_item:
+        if self._in_item and not self._in_reading:
             self.steps[-1][0] += data.strip()
 
 

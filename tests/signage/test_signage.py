@@ -101,7 +101,11 @@ def test_json_has_slides_and_urgent_notices(client, editor, make_item, make_urge
     data = client.get("/signage.json").json
     assert data["seconds"] == 15
     assert data["slides"][0] == {"id": f"event-{event.id}", "kind": "event", "kind_label": "イベント",
-                                 "title": "朝市", "lines": data["slides"][0]["lines"]}
+                                 "title": "朝市", "lines": data["slides"][0]["lines"],
+                                 "url": f"http://localhost/events/{event.id}",
+                                 "url_label": f"localhost/events/{event.id}",
+                                 "qr": f"/signage/qr/event/{event.id}.svg", "qr_label": "詳しくはこちら",
+                                 "qr_alt": f"QRコード: http://localhost/events/{event.id}"}
     assert data["slides"][0]["lines"]
     assert [(u["title"], u["body"], u["area"]) for u in data["urgent"]] == [
         ("断水のお知らせ", "橋本地区で断水しています。", "市内全域")]

@@ -1,0 +1,200 @@
+"""The English interface is English: every page of the accessibility list, rendered with ?lang=en as the person
+the list names, shows no Japanese character (kana, kanji, Japanese punctuation) outside user content.
+
+User content (titles, bodies, names people wrote) is marked in the markup with `data-user-content` (and
+lang="ja" when it is Japanese, for screen readers); the check leaves out the text of those elements and only
+those. Visible text and the attributes a person reads or hears (title, alt, placeholder, aria-label, a button's
+value, the page's meta description and og: tags) are checked.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.browser.site_data import build_site
+from tests.browser.test_accessibility import _VISITS, Visit, submit_empty_form, submit_empty_login
+from tests.conftest import built_app, open_test_session
+
+# Hiragana, katakana, CJK punctuation (「」、。〜), kanji, half- and full-width forms.
+JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+READ_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label", "aria-description", "aria-roledescription")
+META_READ = ("description", "og:title", "og:description", "og:site_name", "twitter:title", "twitter:description")
+HIDDEN = {"script", "style", "template", "textarea"}  # a textarea holds what the person typed: a value
+
+
+class InterfaceText(HTMLParser):
+    """Collects the interface's text of a page: what is shown or read out, minus the user content."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # (tag, is this element user content or hidden)
+        self.found: list[str] = []
+        self.quoted: list[str] = []  # what the page's title and meta tags say, checked once the page is read
+        self.user_texts: set[str] = set()  # each piece of text the page shows as user content
+
+    @property
+    def skipping(self) -> bool:
+        return any(skip for _tag, skip in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        skip = "data-user-content" in attributes or tag in HIDDEN or (attributes.get("lang") or "").startswith("ja")
+        if not skip and not self.skipping:
+            self._attributes(tag, attributes)
+        if tag not in VOID:
+            self.stack.append((tag, skip))
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.skipping and "data-user-content" not in dict(attrs) and dict(attrs).get("lang") != "ja":
+            self._attributes(tag, dict(attrs))
+
+    def _attributes(self, tag: str, attributes: dict) -> None:
+        texts = [attributes.get(name) for name in READ_ATTRIBUTES]
+        if tag == "input" and attributes.get("type") in ("submit", "button", "reset"):
+            texts.append(attributes.get("value"))
+        self.found += [f"{tag}@: {text}" for text in texts if text and JAPANESE.search(text)]
+        if tag == "meta" and (attributes.get("name") or attributes.get("property")) in META_READ:
+            self.quoted.append(attributes.get("content") or "")
+
+    def handle_endtag(self, tag):
+        # Close up to the matching element (browsers forgive missing end tags, so does this).
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data):
+        tag = self.stack[-1][0] if self.stack else "-"
+        if tag == "title":
+            self.quoted.append(data)
+        elif self.skipping:
+            self.user_texts.add(" ".join(data.split()))
+        elif JAPANESE.search(data):
+            self.found.append(f"<{tag}>: {' '.join(data.split())}")
+
+    def close(self):
+        """A page's title and its meta tags may quote what the page shows as user content (an event's title, the
+        start of its text): that much is left out of them, the rest is checked."""
+        super().close()
+        pieces = sorted((text for text in self.user_texts if text), key=len, reverse=True)
+        for quote in self.quoted:
+            rest = " ".join(quote.split())
+            for piece in pieces:
+                rest = rest.replace(piece, "")
+            if JAPANESE.search(rest):
+                self.found.append(f"title/meta: {' '.join(quote.split())}")
+
+
+def japanese_outside_user_content(html: str) -> list[str]:
+    parser = InterfaceText()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def test_the_check_finds_interface_japanese_and_leaves_user_content():
+    page = ('<html lang="en"><head><title>遊ぼう | Portal</title><meta property="og:site_name" content="相模原">'
+            '<meta name="description" content="親子で 遊ぼう"></head>'
+            '<body><h1 data-user-content lang="ja">親子で<b>遊ぼう</b></h1><p>Date: 5月</p><p lang="ja">日本語</p>'
+            '<img alt="地図"><input type="submit" value="送信"><br><p>ok</p><script>"日本"</script></body></html>')
+    assert japanese_outside_user_content(page) == [
+        "<p>: Date: 5月", "img@: 地図", "input@: 送信", "title/meta: 相模原"]
+
+
+@pytest.fixture(scope="module")
+def site_app(template_database, tmp_path_factory, password_hash):
+    with built_app(template_database, tmp_path_factory.mktemp("english-instance")) as app:
+        site = build_site(app, password_hash)
+        yield app, site
+
+
+def english_url(path: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang=en"
+
+
+# Pages that still show Japanese in the English interface (untranslated punctuation around counts, user content not
+# yet marked in notifications, moderation lists and admin tables, site pages without an English version). Strict:
+# a page that becomes clean fails here until it is taken off the list.
+STILL_LEAKING = {
+    # the flyer and the signage URL builder came after the English pass: content not marked yet
+    'event flyer',
+    '/admin/urgent (admin)',
+    'signage screen address built (admin)',
+    'signage screen address with errors (admin)',
+    '/accessibility',
+    '/admin/contact (admin)',
+    '/admin/mail (admin)',
+    '/admin/pages (admin)',
+    '/admin/supporters (admin)',
+    '/board/replies/{board_reply}/edit (owner)',
+    '/board',
+    '/communities/{open}/meetups/{meetup}/attendees (member)',
+    '/communities/{open}/members (owner)',
+    '/communities/{open}/topics (member)',
+    '/events/{event}/history (owner)',
+    '/events/{event}',
+    '/features/{collection}',
+    '/groups/{group}/members (owner)',
+    '/me/bookmarks (member)',
+    '/me/posts (member)',
+    '/moderation/audit (admin)',
+    '/moderation/dashboard (supporter)',
+    '/moderation/features (supporter)',
+    '/register',
+    '/shops/{shop}/edit (owner)',
+    'account deletion refused (owner)',
+    'an account (supporter)',
+    'an earlier version of a site page (admin)',
+    'area page with an urgent banner',
+    'ask for a review of a hidden post (member)',
+    'board thread with replies',
+    'closed community members with a request (owner)',
+    'edit a collection (supporter)',
+    'edit a site page with its history (admin)',
+    'meetup: RSVP and attendees (member)',
+    'my page with a stream (member)',
+    'new shop (editor)',
+    'notifications (member)',
+    'notifications (owner)',
+    'open community (member)',
+    'open community',
+    'profile (member)',
+    'register with errors',
+    'report an event (member)',
+    'reported item (supporter)',
+    'review queue (supporter)',
+    'search with results',
+    'search without results',
+    'shop page with its map',
+    'signage of 橋本 with an urgent notice',
+    'signage',
+}
+
+# What a visit's person does in the browser, as a request: sending the page's form empty shows its messages.
+SENDS_EMPTY_FORM = (submit_empty_form, submit_empty_login)
+
+
+@pytest.mark.parametrize("visit", [pytest.param(visit, marks=pytest.mark.xfail(strict=True, reason="known leak"))
+                                   if visit.id in STILL_LEAKING else visit for visit in _VISITS],
+                         ids=[visit.id for visit in _VISITS])
+def test_page_in_english_has_no_japanese_outside_user_content(visit: Visit, site_app):
+    app, site = site_app
+    client = app.test_client()
+    if visit.as_:
+        with client.session_transaction() as session:
+            session["_user_id"] = open_test_session(app, site.users[visit.as_])
+            session["_fresh"] = True
+    path = english_url(visit.path.format(**site.ids))
+    response = client.get(path)
+    assert response.status_code == visit.status, f"GET {path}"
+    if visit.then in SENDS_EMPTY_FORM:
+        response = client.post(path, data={})
+        assert response.status_code in (200, 400, 422), f"POST {path}"
+    html = response.get_data(as_text=True)
+    assert '<html lang="en"' in html
+    leaks = japanese_outside_user_content(html)
+    assert not leaks, f"{visit.id} ({path}) shows Japanese in the English interface:\n" + "\n".join(leaks)
