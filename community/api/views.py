@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, request, url_for
 from community.args import whole_number
 from community.content.filters import parse_filters
 from community.content.listing import listed_items
-from community.events.services import listed_occurrences
+from community.events.services import listed_dates
 from community.notices.models import Notice
 from community.shops.models import Shop
 from community.text import plain_text
@@ -67,10 +67,11 @@ def _page(page, items: list[dict], endpoint: str, filters) -> dict:
 @bp.route("/events")
 def events():
     filters = parse_filters(request.args)
-    page = listed_occurrences(filters, per_page=_per_page())
+    page = listed_dates(filters, per_page=_per_page())
     items = [{
         **_common(o.event), "title": _text(o.event.title), "starts_at": o.starts_at.isoformat(),
         "ends_at": o.ends_at.isoformat(), "all_day": o.event.all_day, "rrule": o.event.rrule or None,
+        "exdates": o.event.exdates or [],
         "venue_name": _text(o.event.venue_name), "address": _text(o.event.address), "fee": _text(o.event.fee),
         "capacity": o.event.capacity, "how_to_apply": _text(o.event.how_to_apply),
         "contact": _text(o.event.contact), "capacity_text": _text(o.event.capacity_text),

@@ -53,11 +53,13 @@ def _meetup(slug: str, event_id: int, rule=None):
 def meetup(slug: str, event_id: int):
     """A meetup's page inside its community (members of a closed community see it here; an open one's meetups
     also have their public /events/<id> page). The same template as any event, with the community panel."""
-    from community.events.services import upcoming_dates
+    from community.events.services import dates_page
+    from community.pagination import page_number
     from community.timeutil import now_utc
 
     found = _meetup(slug, event_id)[1]
-    return render_template("events/detail.html", event=found, dates=upcoming_dates(found, now_utc()))
+    dates = dates_page(found, now_utc(), page_number(request.args.get("dates_page")))
+    return render_template("events/detail.html", event=found, dates=dates)
 
 
 @bp.route("/communities/<slug>/meetups/<int:event_id>/edit", methods=["GET", "POST"])

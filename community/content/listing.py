@@ -34,14 +34,15 @@ def load_item(model, item_id: int):
     )
 
 
-def front_page_sections(filters: ListingFilters, size: int = 6) -> dict:
-    """Upcoming events, new notices and recently updated shops: three queries whatever the data."""
+def front_page_sections(filters: ListingFilters, size: int = 6, leave_out: list[int] | tuple[int, ...] = ()) -> dict:
+    """Upcoming events (but those in `leave_out`), new notices and recently updated shops: three queries whatever
+    the data."""
     from community.events.services import upcoming_occurrences
     from community.notices.models import Notice
     from community.shops.models import Shop
 
     upcoming = ListingFilters(area=filters.area, category=filters.category)
-    events = upcoming_occurrences(upcoming, size)
+    events = upcoming_occurrences(upcoming, size, leave_out=leave_out)
     notices = db.session.scalars(public_items_query(Notice, filters, order=(Notice.published_at.desc(),
                                                                              Notice.id.desc())).limit(size)).all()
     shops = db.session.scalars(public_items_query(Shop, filters).limit(size)).all()

@@ -16,7 +16,7 @@ from community.text import render_markdown
 FIELD_LABELS = {
     "title": _l("タイトル"), "name": _l("名称"), "name_kana": _l("名称（よみがな）"), "body": _l("本文"),
     "status": _l("状態"), "starts_at": _l("開始"), "ends_at": _l("終了"), "all_day": _l("終日"),
-    "rrule": _l("繰り返し"), "venue_name": _l("会場"), "address": _l("住所"),
+    "rrule": _l("繰り返し"), "exdates": _l("休みの日"), "venue_name": _l("会場"), "address": _l("住所"),
     "latitude": _l("緯度"), "longitude": _l("経度"), "fee": _l("参加費"),
     "capacity": _l("定員"), "how_to_apply": _l("申込方法"), "contact": _l("問い合わせ先"), "url": _l("関連URL"),
     "opening_hours": _l("営業時間・開館時間"), "holidays": _l("定休日・休館日"), "phone": _l("電話番号"),

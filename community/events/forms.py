@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+import unicodedata
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -18,12 +20,31 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.content.forms import ContentForm
+from community.events.recurrence import (
+    DAILY,
+    END_COUNT,
+    END_NEVER,
+    END_UNTIL,
+    MAX_COUNT,
+    MONTHLY_BY_DATE,
+    MONTHLY_BY_WEEKDAY,
+    NONE,
+    WEEKLY,
+    Recurrence,
+    local_starts,
+)
 from community.forms import TextRequired, at_most, web_address_field
 from community.maps.forms import CoordinatesMixin
-from community.timeutil import local_to_utc
+from community.timeutil import local_to_utc, to_local
 
-REPEAT_CHOICES = [SelectChoice("", _l("繰り返さない")), SelectChoice("WEEKLY", _l("毎週")),
-                  SelectChoice("MONTHLY", _l("毎月"))]
+REPEAT_CHOICES = [SelectChoice(NONE, _l("繰り返さない")), SelectChoice(DAILY, _l("毎日")),
+                  SelectChoice(WEEKLY, _l("毎週（開始日の曜日）")),
+                  SelectChoice(MONTHLY_BY_DATE, _l("毎月（開始日と同じ日付）")),
+                  SelectChoice(MONTHLY_BY_WEEKDAY, _l("毎月（開始日と同じ第n曜日。例: 第2木曜）"))]
+END_CHOICES = [SelectChoice(END_UNTIL, _l("最終日まで")), SelectChoice(END_COUNT, _l("回数を決める")),
+               SelectChoice(END_NEVER, _l("終わりを決めない（2年先までの日程を表示）"))]
+SKIP_SEPARATORS = re.compile(r"[\s,、，]+")
+WRITTEN_DAY = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?")
 
 
 class EventForm(CoordinatesMixin, ContentForm):
@@ -36,7 +57,17 @@ class EventForm(CoordinatesMixin, ContentForm):
     end_time = TimeField(_l("終了時刻"), validators=[Optional()])
     all_day = BooleanField(_l("終日"))
     repeat = SelectField(_l("繰り返し"), choices=REPEAT_CHOICES, validators=[Optional()])
+    repeat_interval = IntegerField(
+        _l("間隔"), default=1, validators=[Optional(), NumberRange(min=1, max=99, message=_l(
+            "間隔は1から99までの数を入力してください。"))],
+        description=_l("1は毎回、2は隔週・隔月（1日おき）です。"))
+    repeat_end = SelectField(_l("繰り返しの終わり"), choices=END_CHOICES, default=END_UNTIL, validators=[Optional()])
     repeat_until = DateField(_l("繰り返しの最終日"), validators=[Optional()])
+    repeat_count = IntegerField(_l("回数"), validators=[Optional(), NumberRange(min=1, max=MAX_COUNT, message=_l(
+        "回数は1から%(max)dまでの数を入力してください。", max=MAX_COUNT))])
+    repeat_skip = TextAreaField(
+        _l("休みの日"), validators=[Length(max=4000)],
+        description=_l("繰り返しの中で休む日（祝日など）を1行に1日ずつ。例: 2026-05-14 または 2026年5月14日"))
     venue_name = StringField(_l("会場"), validators=[Length(max=200)])
     address = StringField(_l("住所"), validators=[Length(max=300)])
     fee = StringField(_l("参加費"), validators=[Length(max=300)], description=_l("例: 無料、500円（資料代）"))
@@ -53,17 +84,59 @@ class EventForm(CoordinatesMixin, ContentForm):
         if ends < starts:
             self.end_date.errors.append(_l("終了が開始より前になっています。"))
             return False
-        if self.repeat.data:
-            if not self.repeat_until.data:
-                self.repeat_until.errors.append(_l("繰り返す場合は最終日を入力してください。"))
-                return False
-            if not self.start_date.data <= self.repeat_until.data <= self.start_date.data + timedelta(days=731):
-                self.repeat_until.errors.append(_l("最終日は開始日から2年以内にしてください。"))
-                return False
+        if self.repeat.data and not self._valid_recurrence():
+            return False
+        if not self.repeat.data and (self.repeat_skip.data or "").strip():
+            self.repeat_skip.errors.append(_l("休みの日は、繰り返すイベントにだけ入力できます。"))
+            return False
         if self.url.data and not self.url.data.lower().startswith(("http://", "https://")):
             self.url.errors.append(_l("http:// または https:// で始まるURLを入力してください。"))
             return False
         return True
+
+    def _valid_recurrence(self) -> bool:
+        """The end the editor chose is given and after the start; every skipped day is one of the series' days."""
+        if self.repeat_end.data == END_UNTIL:
+            if not self.repeat_until.data:
+                self.repeat_until.errors.append(_l("繰り返す場合は最終日を入力してください。"))
+                return False
+            if self.repeat_until.data < self.start_date.data:
+                self.repeat_until.errors.append(_l("繰り返しの最終日が開始日より前になっています。"))
+                return False
+        if self.repeat_end.data == END_COUNT and not self.repeat_count.data:
+            self.repeat_count.errors.append(_l("回数を入力してください。"))
+            return False
+        skipped = self.skipped_days()
+        if skipped is None:
+            return False
+        if skipped:
+            rrule = self.recurrence().to_rrule(to_local(self.span()[0]))
+            days = {start.date() for start in local_starts(rrule, (), to_local(self.span()[0]), skip=False)}
+            outside = [day for day in skipped if day not in days]
+            if outside:
+                self.repeat_skip.errors.append(_l("%(day)s は繰り返しの日程に含まれていません。",
+                                                  day=outside[0].isoformat()))
+                return False
+        return True
+
+    def recurrence(self) -> Recurrence:
+        return Recurrence(repeat=self.repeat.data, interval=self.repeat_interval.data or 1,
+                          end=self.repeat_end.data or END_UNTIL, until=self.repeat_until.data,
+                          count=self.repeat_count.data)
+
+    def skipped_days(self) -> list[date] | None:
+        """The days written in 休みの日, sorted; None (with the field's error) when one cannot be read."""
+        days = set()
+        for word in SKIP_SEPARATORS.split(unicodedata.normalize("NFKC", self.repeat_skip.data or "").strip()):
+            if not word:
+                continue
+            match = WRITTEN_DAY.fullmatch(word)
+            try:
+                days.add(date(*(int(part) for part in match.groups())) if match else date.fromisoformat(word))
+            except ValueError:
+                self.repeat_skip.errors.append(_l("「%(word)s」は日付として読めません。例: 2026-05-14", word=word))
+                return None
+        return sorted(days)
 
     def span(self):
         """Start and end in UTC; an all-day event covers whole local days."""
@@ -77,14 +150,14 @@ class EventForm(CoordinatesMixin, ContentForm):
 
     def to_data(self) -> dict:
         starts, ends = self.span()
-        rrule = ""
+        rrule, exdates = "", []
         if self.repeat.data:
-            until = local_to_utc(self.repeat_until.data + timedelta(days=1)) - timedelta(seconds=1)
-            rrule = f"FREQ={self.repeat.data};UNTIL={until.strftime('%Y%m%dT%H%M%SZ')}"
+            rrule = self.recurrence().to_rrule(to_local(starts))
+            exdates = [day.isoformat() for day in self.skipped_days() or ()]
         return {
             **self.common_data(),
             "title": self.title.data, "starts_at": starts, "ends_at": ends,
-            "all_day": bool(self.all_day.data or not self.start_time.data), "rrule": rrule,
+            "all_day": bool(self.all_day.data or not self.start_time.data), "rrule": rrule, "exdates": exdates,
             "venue_name": (self.venue_name.data or "").strip(), "address": (self.address.data or "").strip(),
             **self.coordinates(),
             "fee": (self.fee.data or "").strip(), "capacity": self.capacity.data,
@@ -94,8 +167,6 @@ class EventForm(CoordinatesMixin, ContentForm):
 
     def fill_from(self, event) -> None:
         """Shows a stored event in local time for editing."""
-        from community.timeutil import to_local
-
         starts, ends = to_local(event.starts_at), to_local(event.ends_at)
         self.start_date.data = starts.date()
         if event.all_day:
@@ -103,11 +174,9 @@ class EventForm(CoordinatesMixin, ContentForm):
             self.all_day.data = True
         else:
             self.start_time.data, self.end_date.data, self.end_time.data = starts.time(), ends.date(), ends.time()
-        if event.rrule:
-            parts = dict(p.split("=", 1) for p in event.rrule.split(";") if "=" in p)
-            self.repeat.data = parts.get("FREQ", "")
-            if "UNTIL" in parts:
-                from datetime import datetime
-
-                self.repeat_until.data = to_local(datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(
-                    tzinfo=event.starts_at.tzinfo)).date()
+        recurrence = Recurrence.from_rrule(event.rrule) if event.rrule else None
+        if recurrence is not None:
+            self.repeat.data, self.repeat_interval.data = recurrence.repeat, recurrence.interval
+            self.repeat_end.data, self.repeat_until.data = recurrence.end, recurrence.until
+            self.repeat_count.data = recurrence.count
+            self.repeat_skip.data = "\n".join(sorted(event.exdates or ()))

@@ -29,6 +29,8 @@ class Event(PublishableMixin, Model):
     time_note: Mapped[str] = mapped_column(String(300), default="")
     # RFC 5545 recurrence, e.g. "FREQ=WEEKLY;UNTIL=20270331T145959Z"; empty for a single date.
     rrule: Mapped[str] = mapped_column(String(200), default="")
+    # Local dates the rule skips (RFC 5545 EXDATE, e.g. 祝日休み), as "2026-05-14".
+    exdates: Mapped[list] = mapped_column(JSON, default=list)
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
     latitude: Mapped[float | None] = mapped_column()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -12,12 +11,12 @@ from community import policy
 from community.content.filters import ListingFilters, apply_place_and_topic, event_window
 from community.content.services import save_item
 from community.events.models import Event, EventOccurrence
+from community.events.recurrence import local_starts
 from community.extensions import db
 
-MAX_OCCURRENCES = 400
-HORIZON = timedelta(days=2 * 366)
+DATES_PER_PAGE = 10
 
-EVENT_FIELDS = ("title", "area_id", "category_id", "starts_at", "ends_at", "all_day", "time_note", "rrule",
+EVENT_FIELDS = ("title", "area_id", "category_id", "starts_at", "ends_at", "all_day", "time_note", "rrule", "exdates",
                 "venue_name", "address", "latitude", "longitude", "fee", "fee_amount", "capacity",
                 "how_to_apply", "apply_deadline", "contact", "organizer", "url", "image", "image_alt")
 
@@ -39,20 +38,14 @@ def expand_occurrences(event: Event) -> None:
 
 
 def occurrence_starts(event: Event) -> list[datetime]:
+    """The event's starts (UTC): its RRULE within the horizon, less its skipped dates."""
     if not event.rrule:
         return [event.starts_at]
     from community.timeutil import TOKYO
 
     # Expand in local time so "every Saturday 10:00" stays 10:00 in Tokyo.
-    local_start = event.starts_at.astimezone(TOKYO)
-    rule = rrulestr(event.rrule, dtstart=local_start)
-    limit = local_start + HORIZON
-    starts: list[datetime] = []
-    for start in rule:
-        if start > limit or len(starts) >= MAX_OCCURRENCES:
-            break
-        starts.append(start.astimezone(event.starts_at.tzinfo))
-    return starts or [event.starts_at]
+    starts = local_starts(event.rrule, event.exdates, event.starts_at.astimezone(TOKYO))
+    return [start.astimezone(event.starts_at.tzinfo) for start in starts] or [event.starts_at]
 
 
 def public_occurrences():
@@ -84,7 +77,7 @@ def occurrences_query(filters: ListingFilters, now: datetime | None = None):
     return query.order_by(EventOccurrence.starts_at, EventOccurrence.id)
 
 
-def first_occurrences(query, limit: int, past: bool = False, order=None):
+def first_occurrences(query, limit: int | None, past: bool = False, order=None):
     """Each event's first date among those `query` selects, `limit` events at most, in date order.
 
     `query` is a select(EventOccurrence) joined to its Event (occurrences_query, or one built the same way
@@ -103,18 +96,31 @@ def first_occurrences(query, limit: int, past: bool = False, order=None):
         .subquery()
     )
     firsts = select(ranked.c.id).where(ranked.c.rank == 1)
-    return query.where(EventOccurrence.id.in_(firsts)).order_by(None).order_by(*order).limit(limit)
+    firsts_query = query.where(EventOccurrence.id.in_(firsts)).order_by(None).order_by(*order)
+    return firsts_query if limit is None else firsts_query.limit(limit)
 
 
 def listed_occurrences(filters: ListingFilters, now: datetime | None = None, per_page: int = 20):
-    """A page of public event dates (with the total, for the pager)."""
+    """A page of public events, each once at its first date in the period (a weekly event takes one row, at its
+    next date), with the total for the pager."""
+    query = first_occurrences(occurrences_query(filters, now), None, past=filters.when == "past")
+    return db.paginate(query, page=filters.page, per_page=per_page, error_out=False)
+
+
+def listed_dates(filters: ListingFilters, now: datetime | None = None, per_page: int = 20):
+    """A page of public event dates, a repeating event once per date (the JSON API, for programs that want every
+    date without expanding the RRULE themselves)."""
     return db.paginate(occurrences_query(filters, now), page=filters.page, per_page=per_page, error_out=False)
 
 
-def upcoming_occurrences(filters: ListingFilters, limit: int) -> list[EventOccurrence]:
+def upcoming_occurrences(filters: ListingFilters, limit: int,
+                         leave_out: list[int] | tuple[int, ...] = ()) -> list[EventOccurrence]:
     """The next few public events (each at its next date, so a repeating one takes one place), without counting
-    them all (home and area pages)."""
-    return list(db.session.scalars(first_occurrences(occurrences_query(filters), limit)))
+    them all (home and area pages); `leave_out` names events the page already shows."""
+    query = occurrences_query(filters)
+    if leave_out:
+        query = query.where(EventOccurrence.event_id.not_in(list(leave_out)))
+    return list(db.session.scalars(first_occurrences(query, limit)))
 
 
 def events_during(start: datetime, end: datetime, limit: int, filters: ListingFilters | None = None,
@@ -154,8 +160,15 @@ def load_event(event_id: int) -> Event | None:
     )
 
 
-def upcoming_dates(event: Event, now: datetime, limit: int = 10) -> list[EventOccurrence]:
-    return list(db.session.scalars(
-        select(EventOccurrence).where(EventOccurrence.event_id == event.id, EventOccurrence.ends_at > now)
-        .order_by(EventOccurrence.starts_at).limit(limit)
-    ))
+def _coming_dates(event: Event, now: datetime):
+    return (select(EventOccurrence).where(EventOccurrence.event_id == event.id, EventOccurrence.ends_at > now)
+            .order_by(EventOccurrence.starts_at, EventOccurrence.id))
+
+
+def upcoming_dates(event: Event, now: datetime, limit: int = DATES_PER_PAGE) -> list[EventOccurrence]:
+    return list(db.session.scalars(_coming_dates(event, now).limit(limit)))
+
+
+def dates_page(event: Event, now: datetime, page: int = 1, per_page: int = DATES_PER_PAGE):
+    """A page of the event's dates still to come (the event page's list of dates, with a pager)."""
+    return db.paginate(_coming_dates(event, now), page=page, per_page=per_page, error_out=False)

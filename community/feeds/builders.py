@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from feedgen.feed import FeedGenerator
 from flask import request, url_for
@@ -63,11 +63,15 @@ def calendar_document(name: str, events) -> bytes:
             vevent.add("dtend", event.ends_at.astimezone(TOKYO))
         if event.rrule:
             vevent.add("rrule", _recurrence(event))
+            if event.exdates:
+                vevent.add("exdate", _skipped(event))
         location = " ".join(_plain(part) for part in (event.venue_name, event.address) if part)
         if location:
             vevent.add("location", location)
-        vevent.add("description", _plain(event.body))
-        vevent.add("url", url_for("events.detail", event_id=event.id, _external=True))
+        # The page's address ends the description too: many calendar apps show no URL property.
+        page = url_for("events.detail", event_id=event.id, _external=True)
+        vevent.add("description", "\n\n".join(part for part in (_plain(event.body), page) if part))
+        vevent.add("url", page)
         calendar.add_component(vevent)
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -80,6 +84,15 @@ def _recurrence(event) -> vRecur:
         rule["UNTIL"] = [until.astimezone(TOKYO).date() if isinstance(until, datetime) else until
                          for until in rule["UNTIL"]]
     return rule
+
+
+def _skipped(event) -> list:
+    """EXDATE values: the skipped days at the series' start time in Tokyo (dates for an all-day event)."""
+    days = [date.fromisoformat(day) for day in sorted(event.exdates)]
+    if event.all_day:
+        return days
+    start = event.starts_at.astimezone(TOKYO)
+    return [datetime.combine(day, start.timetz()) for day in days]
 
 
 def _plain(source: str) -> str:

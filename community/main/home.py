@@ -64,12 +64,13 @@ def whats_on(now: datetime | None = None, size: int = SECTION_SIZE) -> dict:
             "weekend_is_now": is_weekend(today.first)}
 
 
-def new_in_area(area: Area | None, size: int = SECTION_SIZE) -> dict:
+def new_in_area(area: Area | None, size: int = SECTION_SIZE, leave_out: list[int] | tuple[int, ...] = ()) -> dict:
     """The coming events, newest notices and recently updated shops of the chosen area and everything below it
-    (a ward includes its districts); the whole city while none is chosen."""
+    (a ward includes its districts); the whole city while none is chosen. `leave_out`: events the page already
+    shows (today's and the weekend's), so a months-long exhibition is on the page once."""
     from community.content.listing import front_page_sections
 
-    return front_page_sections(ListingFilters(area=area), size)
+    return front_page_sections(ListingFilters(area=area), size, leave_out=leave_out)
 
 
 def curated(featured_size: int = FEATURED_SIZE, collections_size: int = COLLECTIONS_SIZE) -> dict:

@@ -41,8 +41,10 @@ def home():
     area = chosen_area()
     if area is not None:
         g.page_area_slug = area.slug  # the urgent banner adds this area's notices
+    on = sections.whats_on()
+    shown = [o.event_id for o in on["today_events"] + on["weekend_events"]]
     page = render_template("main/home.html", area=area, areas=area_tree(), categories=ordered_categories(),
-                           **sections.whats_on(), **sections.curated(), **sections.new_in_area(area),
+                           **on, **sections.curated(), **sections.new_in_area(area, leave_out=shown),
                            **sections.conversations(current_user))
     return page, {"Vary": "Cookie"}  # the chosen area changes the page: a shared cache must not mix them
 

@@ -196,7 +196,7 @@ def feed_atom(user_id: int, token: str):
                         "summary": plain_text(summary or "")})
     body = atom_feed(_("%(name)s さんのフォロー中の新着", name=user.display_name), request.base_url,
                      url_for("me.index", _external=True), entries)
-    return Response(body, mimetype=ATOM, headers=_feed_headers())
+    return Response(body, content_type=ATOM, headers=_feed_headers())
 
 
 @bp.route("/me/feed/<int:user_id>/<token>.ics")
@@ -205,7 +205,7 @@ def feed_ics(user_id: int, token: str):
     events = personal_calendar_events(user, now_utc() - timedelta(days=30))
     body = calendar_document(_("さがみはら地域ポータル マイカレンダー"), events)
     headers = dict(_feed_headers(), **{"Content-Disposition": 'inline; filename="my-events.ics"'})
-    return Response(body, mimetype=ICS, headers=headers)
+    return Response(body, content_type=ICS, headers=headers)
 
 
 # --- unsubscribing from the digest without logging in ----------------------------------------------

@@ -89,6 +89,7 @@ def _organization(name: str, url: str) -> dict:
 
 def event(item, meta, dates=None) -> dict:
     """schema.org Event: its next date (or its first, when all are past), the place, the fee and who holds it."""
+    dates = getattr(dates, "items", dates)  # the event page hands its page of dates
     starts, ends = (dates[0].starts_at, dates[0].ends_at) if dates else (item.starts_at, item.ends_at)
     data = {**_common(meta, item.title), "@type": "Event",
             "eventStatus": f"{CONTEXT}/EventCancelled" if item.cancelled_at else f"{CONTEXT}/EventScheduled",

@@ -135,9 +135,9 @@ def _link(kind: str, item_id: int, path: str) -> dict:
 
 
 def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
+    from community.events.display import event_when, repeat_words
     from community.events.models import Event, EventOccurrence
     from community.events.services import first_occurrences
-    from community.templating import event_span
 
     query = (
         select(EventOccurrence).join(EventOccurrence.event)
@@ -153,8 +153,8 @@ def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
         place = " · ".join(p for p in (event.venue_name, event.area.label if event.area else "") if p)
         slides.append({"id": f"event-{event.id}", "kind": "event", "kind_label": _("イベント"),
                        "title": plain_text(event.title),
-                       "lines": [line for line in (event_span(occurrence.starts_at, occurrence.ends_at, event.all_day),
-                                                   plain_text(place)) if line],
+                       "lines": [line for line in (event_when(event, occurrence.starts_at, occurrence.ends_at, now),
+                                                   repeat_words(event), plain_text(place)) if line],
                        **_link("event", event.id, event.link)})
     return slides
 

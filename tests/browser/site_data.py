@@ -97,6 +97,11 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
                                                      fee="無料", capacity=20, latitude=35.5951, longitude=139.3449),
                            owner, True)
         reported = save_event(None, group, _event_data(midori.id, None, "橋本駅前の朝市", 4), editor, True)
+        # A long exhibition (the calendar lists it above the grid) and a weekly event with its rule in words.
+        save_event(None, group, _event_data(hashimoto.id, None, "市民ギャラリー 写真展", -5, all_day=True,
+                                            ends_at=now_utc() + timedelta(days=60)), owner, True)
+        save_event(None, group, _event_data(hashimoto.id, None, "毎週の読み聞かせ", 3,
+                                            rrule="FREQ=WEEKLY;COUNT=12"), owner, True)
         shop = save_shop(None, group, {"name": "子育てカフェ ひだまり", "address": "相模原市南区相模大野3-1-1",
                                        "area_id": minami.id, "category_id": kosodate.id, "tags": ["子連れOK", "授乳室"],
                                        "latitude": 35.5322, "longitude": 139.438,

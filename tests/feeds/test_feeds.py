@@ -35,7 +35,7 @@ def atom(client, url: str):
 def ics(client, url: str) -> icalendar.Calendar:
     response = client.get(url)
     assert response.status_code == 200, url
-    assert response.mimetype == "text/calendar"
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     return icalendar.Calendar.from_ical(response.data)
 
 

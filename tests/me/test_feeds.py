@@ -35,7 +35,7 @@ def test_member_issues_a_token_and_reads_both_feeds(client, app, login, member, 
     client.post("/logout")  # feeds need no session: the token is the key
     atom = client.get(atom_path)
     assert atom.status_code == 200
-    assert atom.mimetype == "application/atom+xml"
+    assert atom.headers["Content-Type"] == "application/atom+xml; charset=utf-8"  # the charset once
     assert "no-store" in atom.headers["Cache-Control"]
     parsed = feedparser.parse(atom.data)
     titles = [entry.title for entry in parsed.entries]
@@ -44,7 +44,7 @@ def test_member_issues_a_token_and_reads_both_feeds(client, app, login, member, 
     assert any(entry.link.endswith(f"/notices/{notice.id}") for entry in parsed.entries)
 
     ics = client.get(ics_path)
-    assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+    assert ics.status_code == 200 and ics.headers["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(ics.data)
     summaries = [str(component.get("summary")) for component in calendar.walk("VEVENT")]
     assert summaries == ["橋本の夏まつり"]
