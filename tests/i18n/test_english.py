@@ -113,7 +113,8 @@ def site_app(template_database, tmp_path_factory, password_hash):
 
 
 def english_url(path: str) -> str:
-    return f"{path}{'&' if '?' in path else '?'}lang=en"
+    path, hash_, fragment = path.partition("#")  # the language goes in the query, before any #fragment
+    return f"{path}{'&' if '?' in path else '?'}lang=en{hash_}{fragment}"
 
 
 # Pages that still show Japanese in the English interface (untranslated punctuation around counts, user content not
@@ -183,9 +184,7 @@ STILL_LEAKING = {
 SENDS_EMPTY_FORM = (submit_empty_form, submit_empty_login)
 
 
-@pytest.mark.parametrize("visit", [pytest.param(visit, marks=pytest.mark.xfail(strict=True, reason="known leak"))
-                                   if visit.id in STILL_LEAKING else visit for visit in _VISITS],
-                         ids=[visit.id for visit in _VISITS])
+@pytest.mark.parametrize("visit", _VISITS, ids=[visit.id for visit in _VISITS])
 def test_page_in_english_has_no_japanese_outside_user_content(visit: Visit, site_app):
     app, site = site_app
     client = app.test_client()
@@ -202,4 +201,7 @@ def test_page_in_english_has_no_japanese_outside_user_content(visit: Visit, site
     html = response.get_data(as_text=True)
     assert '<html lang="en"' in html
     leaks = japanese_outside_user_content(html)
+    if visit.id in STILL_LEAKING:  # known: it must still leak, so a page made clean is taken off the list
+        assert leaks, f"{visit.id} ({path}) is English now: take it off STILL_LEAKING"
+        return
     assert not leaks, f"{visit.id} ({path}) shows Japanese in the English interface:\n" + "\n".join(leaks)
