@@ -27,6 +27,7 @@ from tests.browser.site_data import build_site
 
 pytestmark = pytest.mark.browser
 
+REFLOW_VIEWPORT = {"width": 320, "height": 640}
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 MAX_NODES_SHOWN = 20
 
@@ -73,18 +74,26 @@ def open_first_details(page: Page) -> None:
     expect(page.locator("main details").first).to_have_attribute("open", "")
 
 
+def header_control(page: Page, role: str, name: str):
+    """A control of the header's menu, unfolding the menu first where it is folded (a phone-sized window)."""
+    menu_button = page.locator("button.menu-button")
+    if menu_button.is_visible() and menu_button.get_attribute("aria-expanded") == "false":
+        menu_button.click()
+    return page.get_by_role(role, name=name, exact=True)
+
+
 def switch_to_english(page: Page) -> None:
-    page.get_by_role("button", name="English").click()
+    header_control(page, "button", "English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def choose_text_size_xlarge(page: Page) -> None:
-    page.get_by_role("button", name="特大").click()
+    header_control(page, "button", "特大").click()
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xlarge\b"))
 
 
 def switch_furigana_on(page: Page) -> None:
-    page.get_by_role("button", name="ふりがな").click()
+    header_control(page, "button", "ふりがな").click()
     expect(page.locator("main ruby").first).to_be_visible()
 
 
@@ -347,21 +356,21 @@ def cookies(module_app, module_live_server, site):
             for key, user in site.users.items()}
 
 
-@pytest.fixture(scope="module")
-def profiles(browser, module_live_server, cookies):
-    """profiles(role or None, fresh=False) -> a browser profile signed in as that person of the site: one per
-    person for the module (a context costs more than a page), or a new one for a visit that changes settings."""
+def _profiles(browser, server, signed_in, **options):
+    """profile(role or None, fresh=False) -> a browser profile signed in as that person of the site, made with
+    `options` (viewport, extra cookies): one per person for the module (a context costs more than a page), or a
+    new one for a visit that changes settings."""
     shared: dict = {}
     made = []
+    extra_cookies = options.pop("cookies", [])
 
     def profile(role: str | None, fresh: bool = False):
         if not fresh and role in shared:
             return shared[role]
-        context = browser.new_context(base_url=module_live_server.url, locale="ja-JP")
+        context = browser.new_context(base_url=server.url, locale="ja-JP", **options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         made.append(context)
-        if role:
-            context.add_cookies([cookies[role]])
+        context.add_cookies([*([signed_in[role]] if role else []), *extra_cookies])
         if not fresh:
             shared[role] = context
         return context
@@ -371,9 +380,18 @@ def profiles(browser, module_live_server, cookies):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def profiles(browser, module_live_server, cookies):
+    yield from _profiles(browser, module_live_server, cookies)
+
+
 @pytest.fixture
 def page_as(profiles):
     """page_as(role, fresh) -> a new page in that person's profile, closed after the test."""
+    yield from _pages(profiles)
+
+
+def _pages(profiles):
     pages = []
 
     def open_page(role: str | None, fresh: bool = False) -> Page:
@@ -383,6 +401,18 @@ def page_as(profiles):
     yield open_page
     for page in pages:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def reflow_profiles(browser, module_live_server, cookies):
+    """Profiles of a 320 px wide window with the text-size control at its largest (200 %)."""
+    yield from _profiles(browser, module_live_server, cookies, viewport=REFLOW_VIEWPORT,
+                         cookies=[{"name": "text_size", "value": "xlarge", "url": module_live_server.url}])
+
+
+@pytest.fixture
+def reflow_page_as(reflow_profiles):
+    yield from _pages(reflow_profiles)
 
 
 @pytest.fixture(scope="module")
@@ -399,8 +429,8 @@ def open_visit(visit: Visit, page_as, site) -> Page:
     path = visit.path.format(**site.ids)
     response = page.goto(path)
     assert response is not None and response.status == visit.status, f"GET {path}"
-    if visit.as_:
-        expect(page.get_by_role("button", name="ログアウト", exact=True)).to_be_visible()
+    if visit.as_:  # signed in (on a phone the button waits in the folded menu)
+        expect(page.get_by_role("button", name="ログアウト", exact=True, include_hidden=True)).to_have_count(1)
     if visit.shows:
         expect(page.locator(visit.shows).first).to_be_visible()
     if visit.then:
@@ -417,6 +447,40 @@ def test_page_has_no_wcag_violations(visit: Visit, page_as, site, page_html, rec
     recorded.append(result_entry(visit, results))
     violations = wcag_violations(results)
     assert not violations, f"{visit.id} ({page.url}):\n{describe(violations)}"
+
+
+# What sticks out to the right of a 320 px window (WCAG 1.4.10): elements wider than the window, or placed past its
+# edge, except inside a container that scrolls sideways on purpose (a wide table in .table-scroll).
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.right <= width + 1 || scrolls(el)) continue;
+    if (getComputedStyle(el).position === 'fixed' && r.left >= width) continue;  // off-screen until focused
+    if (el.closest('.skip-link, .visually-hidden, .leaflet-container')) continue;
+    out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string'
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : ''} right=${Math.round(r.right)}`);
+  }
+  return {scroll: document.documentElement.scrollWidth - width, out: out.slice(0, 15)};
+}"""
+
+
+# Signage is a facility's full-screen display, not a page read on a phone: it has no text-size control.
+_REFLOW_VISITS = [visit for visit in _VISITS if not visit.path.startswith("/signage")]
+
+
+@pytest.mark.parametrize("visit", _REFLOW_VISITS, ids=[visit.id for visit in _REFLOW_VISITS])
+def test_page_reflows_at_320px_with_text_at_200_percent(visit: Visit, reflow_page_as, site):
+    """WCAG 1.4.10 and 1.4.4: at 320 px and the largest text size nothing needs scrolling sideways."""
+    page = open_visit(visit, reflow_page_as, site)
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-xlarge\b"))
+    found = page.evaluate(OVERFLOWING)
+    assert found["scroll"] <= 0 and not found["out"], (
+        f"{visit.id} ({page.url}) is {found['scroll']} px wider than a 320 px window at 200 % text:\n"
+        + "\n".join(found["out"]))
 
 
 def test_the_check_finds_a_violation(page_as):
