@@ -65,3 +65,10 @@ def crumb_text(text) -> Markup:
     if interface_language() != "ja" and is_japanese(text):
         return user_text(text)
     return escape(text)
+
+
+def in_parens(text) -> Markup:
+    """`text` in brackets as the interface language writes them: （…） in Japanese, " (…)" in English."""
+    from flask_babel import gettext
+
+    return escape(gettext("（%(text)s）")).replace("%(text)s", escape(text))
