@@ -117,13 +117,6 @@ def english_url(path: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}lang=en{hash_}{fragment}"
 
 
-# Pages that still show Japanese in the English interface. Strict: a page that becomes clean fails here until it is
-# taken off the list. The accessibility statement lists the browser tests by their names, some of which hold Japanese
-# words (「特大」, 「橋本」): renaming them is left to the accessibility tests.
-STILL_LEAKING = {
-    '/accessibility',
-}
-
 # What a visit's person does in the browser, as a request: sending the page's form empty shows its messages.
 SENDS_EMPTY_FORM = (submit_empty_form, submit_empty_login)
 
@@ -145,7 +138,4 @@ def test_page_in_english_has_no_japanese_outside_user_content(visit: Visit, site
     html = response.get_data(as_text=True)
     assert '<html lang="en"' in html
     leaks = japanese_outside_user_content(html)
-    if visit.id in STILL_LEAKING:  # known: it must still leak, so a page made clean is taken off the list
-        assert leaks, f"{visit.id} ({path}) is English now: take it off STILL_LEAKING"
-        return
     assert not leaks, f"{visit.id} ({path}) shows Japanese in the English interface:\n" + "\n".join(leaks)
