@@ -139,3 +139,17 @@ def test_page_in_english_has_no_japanese_outside_user_content(visit: Visit, site
     assert '<html lang="en"' in html
     leaks = japanese_outside_user_content(html)
     assert not leaks, f"{visit.id} ({path}) shows Japanese in the English interface:\n" + "\n".join(leaks)
+
+
+def test_counts_and_brackets_follow_english(site_app):
+    """Counts of people take the English plural, and brackets are English ones with a space before them."""
+    app, site = site_app
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = open_test_session(app, site.users["member"])
+        session["_fresh"] = True
+    path = "/communities/hashimoto-oyako/meetups/{meetup}/attendees".format(**site.ids)
+    html = client.get(english_url(path)).get_data(as_text=True)
+    assert "Going (1 person)" in html and "Maybe (1 person)" in html and "Waiting list (0 people)" in html
+    japanese = client.get(f"{path}?lang=ja").get_data(as_text=True)
+    assert "（1人）" in japanese
