@@ -43,7 +43,17 @@ def remember_asked_language(response):
     if asked and request.endpoint not in SCREEN_ENDPOINTS and request.cookies.get("lang") != asked \
             and response.mimetype == "text/html":
         response.set_cookie("lang", asked, max_age=LANGUAGE_COOKIE_SECONDS, httponly=True, samesite="Lax")
+        remember_member_language(asked)
     return response
+
+
+def remember_member_language(language: str) -> None:
+    """A signed-in member's choice of language is kept with the account too, for what is sent to them later."""
+    from community.extensions import db
+
+    if current_user.is_authenticated and getattr(current_user, "language", language) != language:
+        current_user.language = language
+        db.session.commit()
 
 
 def text_size() -> str:

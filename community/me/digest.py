@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -75,6 +76,12 @@ def _since(user: User, now: datetime) -> datetime:
     return max(last, floor) if last is not None else floor
 
 
+def member_language(user: User) -> str:
+    """The language the member chose for the site, or the site's default."""
+    languages = current_app.config["LANGUAGES"]
+    return user.language if user.language in languages else languages[0]
+
+
 def send_digest(user_id: int, now: datetime) -> str:
     """'sent' (queued), 'empty' or 'skipped' for one member; commits."""
     user = db.session.get(User, user_id)
@@ -89,7 +96,9 @@ def send_digest(user_id: int, now: datetime) -> str:
     if not entries.items:
         return "empty"
     db.session.add(DigestDelivery(user_id=user.id, period=period, created_at=now, sent_at=now))
-    send_mail(**digest_message(user, entries, now))
+    with force_locale(member_language(user)):  # written in the language the member reads the site in
+        message = digest_message(user, entries, now)
+    send_mail(**message)
     try:
         db.session.commit()
     except IntegrityError:  # another run queued this member's digest between our look and our commit
