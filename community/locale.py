@@ -24,6 +24,14 @@ def in_english() -> bool:
     return interface_language() == "en"
 
 
+def member_language(user) -> str:
+    """The language a member chose for the site (kept with the account), or the site's default: what is written
+    to them when no page of theirs is open (the digest, mail to admins)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(user, "language", "")
+    return chosen if chosen in languages else languages[0]
+
+
 def site_name() -> str:
     """The site's name in the interface language: SITE_NAME_EN in English, SITE_NAME otherwise."""
     config = current_app.config

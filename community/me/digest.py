@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import User
 from community.extensions import db
 from community.items import link_of, title_of
-from community.locale import site_name
+from community.locale import member_language, site_name
 from community.mail import send_mail
 from community.me.models import DigestDelivery
 from community.me.services import unsubscribe_token
@@ -74,12 +74,6 @@ def _since(user: User, now: datetime) -> datetime:
         DigestDelivery.sent_at.isnot(None), DigestDelivery.sent_at < now))
     floor = now - SPANS[frequency]
     return max(last, floor) if last is not None else floor
-
-
-def member_language(user: User) -> str:
-    """The language the member chose for the site, or the site's default."""
-    languages = current_app.config["LANGUAGES"]
-    return user.language if user.language in languages else languages[0]
 
 
 def send_digest(user_id: int, now: datetime) -> str:
