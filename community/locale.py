@@ -24,6 +24,14 @@ def in_english() -> bool:
     return interface_language() == "en"
 
 
+def member_language(user) -> str:
+    """The language a member chose for the site (kept with the account), or the site's default: what is written
+    to them when no page of theirs is open (the digest, mail to admins)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(user, "language", "")
+    return chosen if chosen in languages else languages[0]
+
+
 def site_name() -> str:
     """The site's name in the interface language: SITE_NAME_EN in English, SITE_NAME otherwise."""
     config = current_app.config
@@ -65,3 +73,10 @@ def crumb_text(text) -> Markup:
     if interface_language() != "ja" and is_japanese(text):
         return user_text(text)
     return escape(text)
+
+
+def in_parens(text) -> Markup:
+    """`text` in brackets as the interface language writes them: （…） in Japanese, " (…)" in English."""
+    from flask_babel import gettext
+
+    return escape(gettext("（%(text)s）")).replace("%(text)s", escape(text))

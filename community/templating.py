@@ -43,7 +43,17 @@ def remember_asked_language(response):
     if asked and request.endpoint not in SCREEN_ENDPOINTS and request.cookies.get("lang") != asked \
             and response.mimetype == "text/html":
         response.set_cookie("lang", asked, max_age=LANGUAGE_COOKIE_SECONDS, httponly=True, samesite="Lax")
+        remember_member_language(asked)
     return response
+
+
+def remember_member_language(language: str) -> None:
+    """A signed-in member's choice of language is kept with the account too, for what is sent to them later."""
+    from community.extensions import db
+
+    if current_user.is_authenticated and getattr(current_user, "language", language) != language:
+        current_user.language = language
+        db.session.commit()
 
 
 def text_size() -> str:
@@ -54,7 +64,7 @@ def text_size() -> str:
 def init_app(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from community.locale import crumb_text, local_name, site_name, user_content_attrs, user_text
+    from community.locale import crumb_text, in_parens, local_name, site_name, user_content_attrs, user_text
 
     app.after_request(remember_asked_language)
 
@@ -81,6 +91,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["user_content"] = user_content_attrs
     app.jinja_env.filters["user_text"] = user_text
     app.jinja_env.filters["crumb_text"] = crumb_text
+    app.jinja_env.filters["in_parens"] = in_parens
+    from community.shops.services import tag_label
+    app.jinja_env.filters["shop_tag"] = tag_label
     app.jinja_env.filters["local_name"] = local_name
     app.jinja_env.globals["until_mark"] = _until
     app.jinja_env.filters["json_ld"] = json_ld

@@ -9,6 +9,8 @@ users.id also has an ON DELETE rule, so a table this module does not name yet ca
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlalchemy import delete, select, update
 
 from community import policy
@@ -17,17 +19,28 @@ from community.accounts.services import AccountError
 from community.accounts.sessions import end_all_sessions
 from community.db import utcnow
 from community.extensions import db
+from community.locale import user_text
 
 
-def why_not_delete(user: User) -> str | None:
-    """The message naming every group and community the member must hand over first, or None."""
+def why_not_delete(user: User, marked: bool = False) -> str | None:
+    """The message naming every group and community the member must hand over first, or None. `marked`: as HTML,
+    the names (which people wrote) marked as user content."""
     groups, communities = policy.handover_before_deletion(user)
     if not groups and not communities:
         return None
-    names = [_("団体「%(name)s」の代表者", name=group.name) for group in groups]
-    names += [_("コミュニティ「%(name)s」の管理者", name=community.name) for community in communities]
-    return _("あなたは次の最後の担当者です。退会する前に、ほかの人に引き継いでください: %(list)s",
-             list=_("、").join(names))
+
+    def say(template, **values) -> str:
+        if not marked:
+            return str(template) % values
+        return escape(str(template)) % {key: user_text(value) for key, value in values.items()}
+
+    names = [say(_l("団体「%(name)s」の代表者"), name=group.name) for group in groups]
+    names += [say(_l("コミュニティ「%(name)s」の管理者"), name=community.name) for community in communities]
+    joined = (escape(_("、")) if marked else _("、")).join(names)
+    if marked:
+        return escape(_("あなたは次の最後の担当者です。退会する前に、ほかの人に引き継いでください: %(list)s")) % {
+            "list": joined}
+    return _("あなたは次の最後の担当者です。退会する前に、ほかの人に引き継いでください: %(list)s", list=joined)
 
 
 def delete_account(user: User, password: str, remove_posts: bool) -> None:

@@ -46,6 +46,9 @@ class User(TimestampMixin, Model):
     # Personal feeds: a secret token in the URL; regenerating it voids the old URLs at once.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     digest_frequency: Mapped[str] = mapped_column(String(10), default="none")  # none, daily, weekly
+    # The interface language the member last chose (menu or ?lang=): what the site writes to them in when no
+    # page is open, such as the digest. "": never chose (the site's default).
+    language: Mapped[str] = mapped_column(String(10), default="", server_default="")
     # Bumped when the password changes, so that reset links already sent stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     # The version of the terms (利用規約) the member last agreed to, and when (sitepages asks again after a

@@ -170,7 +170,7 @@ def delete():
             flash(_("退会の手続きが終わりました。アカウントと個人情報を削除しました。ご利用ありがとうございました。"),
                   "success")
             return redirect(url_for("main.home"))
-    refusal = why_not_delete(current_user)
+    refusal = why_not_delete(current_user, marked=True)
     return render_template("accounts/delete.html", form=form, refusal=refusal), 400 if form.errors else 200
 
 

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import StringField, TextAreaField
 
 from community.easyjapanese.hints import Hint, writing_hints
 from community.forms import at_most
 
-EASY_TITLE_DESCRIPTION = _l("短く、やさしい言葉で。例: 大雨（おおあめ）に 気（き）をつけて ください")
-EASY_BODY_DESCRIPTION = _l("一文を短く。むずかしい漢字には 漢字（かんじ） のように読み方を付けてください。")
+
+class WithJapaneseExample:
+    """A field's description whose example is Japanese in every interface language (these fields are written in
+    Japanese): in HTML the example is marked lang="ja", so a screen reader reads it with a Japanese voice."""
+
+    def __init__(self, template, example: str) -> None:
+        self.template, self.example = template, example
+
+    def __str__(self) -> str:
+        return str(self.template) % {"example": self.example}
+
+    def __html__(self) -> Markup:
+        return escape(str(self.template)) % {"example": Markup('<span lang="ja">{}</span>').format(self.example)}
+
+    def __bool__(self) -> bool:
+        return True
+
+
+EASY_TITLE_DESCRIPTION = WithJapaneseExample(_l("短く、やさしい言葉で。例: %(example)s"),
+                                             "大雨（おおあめ）に 気（き）をつけて ください")
+EASY_BODY_DESCRIPTION = WithJapaneseExample(
+    _l("一文を短く。むずかしい漢字には %(example)s のように読み方を付けてください。"), "漢字（かんじ）")
 
 
 class EasyJapaneseFields:

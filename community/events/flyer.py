@@ -61,7 +61,7 @@ def event_flyer(event: Event, now: datetime) -> Flyer:
     return Flyer(
         dates=dates[:FLYER_DATES],
         more_dates=_count_dates(event, now) - FLYER_DATES if len(dates) > FLYER_DATES else 0,
-        locator=" › ".join(area.name for area in places),
+        locator=" › ".join(area.label for area in places),
         excerpt=shorten(event.body_html or event.body, EXCERPT_LENGTH),
         organiser=shorten(organiser, FIELD_LENGTH),
         url=url, url_label=short_url(url),

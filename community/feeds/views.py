@@ -14,6 +14,7 @@ from community.events.models import Event, EventOccurrence
 from community.events.services import first_occurrences, load_event, occurrences_query
 from community.extensions import db
 from community.feeds.builders import atom_feed, calendar_document
+from community.locale import site_name
 from community.notices.models import Notice
 from community.shops.models import Shop
 from community.text import plain_text
@@ -91,7 +92,7 @@ def events_ics():
         dates = dates.where(EventOccurrence.ends_at <= end if over else EventOccurrence.starts_at < end)
     query = public_items_query(Event, filters, order=(Event.starts_at, Event.id)).where(Event.id.in_(dates))
     events = db.session.scalars(query.limit(ICS_LIMIT)).unique()
-    body = calendar_document(_("さがみはら地域ポータル イベント"), events)
+    body = calendar_document(_("%(site)s イベント", site=site_name()), events)
     return Response(body, content_type=ICS, headers={"Content-Disposition": 'inline; filename="events.ics"'})
 
 

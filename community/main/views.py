@@ -25,7 +25,7 @@ from community.db import is_database_unavailable
 from community.extensions import db
 from community.logs import remember_exception, request_id
 from community.security import safe_next_url
-from community.templating import TEXT_SIZES
+from community.templating import TEXT_SIZES, remember_member_language
 
 bp = Blueprint("main", __name__)
 
@@ -101,6 +101,7 @@ def set_language():
     response = redirect(safe_next_url(request.form.get("next")))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie("lang", lang, max_age=ONE_YEAR, httponly=True, samesite="Lax")
+        remember_member_language(lang)
     return response
 
 

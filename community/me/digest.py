@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -21,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from community.accounts.models import User
 from community.extensions import db
 from community.items import link_of, title_of
-from community.locale import site_name
+from community.locale import member_language, site_name
 from community.mail import send_mail
 from community.me.models import DigestDelivery
 from community.me.services import unsubscribe_token
@@ -89,7 +90,9 @@ def send_digest(user_id: int, now: datetime) -> str:
     if not entries.items:
         return "empty"
     db.session.add(DigestDelivery(user_id=user.id, period=period, created_at=now, sent_at=now))
-    send_mail(**digest_message(user, entries, now))
+    with force_locale(member_language(user)):  # written in the language the member reads the site in
+        message = digest_message(user, entries, now)
+    send_mail(**message)
     try:
         db.session.commit()
     except IntegrityError:  # another run queued this member's digest between our look and our commit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy import func, select, update
 
 from community.db import utcnow
@@ -67,6 +68,17 @@ def sentence_for(notification: Notification) -> str:
         return str(GENERIC_SENTENCE)
     data = notification.data if isinstance(notification.data, dict) else {}
     return str(template) % _Blanks(data)
+
+
+def marked_sentence_for(notification: Notification) -> Markup:
+    """The sentence as HTML for the inbox: what people wrote (titles, names, a reason) is marked as user content."""
+    from community.locale import user_text
+
+    template = SENTENCES.get(notification.kind)
+    if template is None:
+        return escape(str(GENERIC_SENTENCE))
+    data = notification.data if isinstance(notification.data, dict) else {}
+    return escape(str(template)) % _Blanks({key: user_text(value) for key, value in data.items()})
 
 
 def unread_count_for(user) -> int:

@@ -33,7 +33,7 @@ def unread_notifications():
 @login_required
 def index():
     page = services.inbox(current_user.id, requested_page())
-    return render_template("notifications/index.html", page=page, sentence_for=services.sentence_for,
+    return render_template("notifications/index.html", page=page, sentence_for=services.marked_sentence_for,
                            link_for=_local_link)
 
 

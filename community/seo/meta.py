@@ -111,7 +111,7 @@ def page_meta(title: str = "", description: str = "", trail=None) -> PageMeta:
     return meta
 
 
-def item_meta(item, dates=None, trail=None) -> PageMeta:
+def item_meta(item, dates=None, trail=None, easy=False) -> PageMeta:
     """An event's, shop's, notice's or community's page. What nobody but its editors may see (a draft, an item
     waiting for review, a hidden one, a closed community) says nothing of itself and asks not to be indexed."""
     from community.seo import structured
@@ -123,8 +123,11 @@ def item_meta(item, dates=None, trail=None) -> PageMeta:
         image, text = (f"thumb-{item.icon}" if item.icon else None), item.description_html
     else:
         image, text = item.image, item.body_html
+    title = item.heading
+    if easy:  # a notice's やさしい日本語 version: the page shows that text, so it describes itself with it
+        title, text = item.easy_title or title, item.easy_body_html or text
     url = structured.detail_url(item)
-    meta = PageMeta(title=item.heading, url=url, description=summary(text), image=media_url(image),
+    meta = PageMeta(title=title, url=url, description=summary(text), image=media_url(image),
                     type="article" if kind in ("event", "notice") else "website", small_image=kind == "community")
     meta.structured = structured.for_item(item, meta, dates, trail)
     return meta

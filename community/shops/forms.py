@@ -11,7 +11,7 @@ from community.content.forms import ContentForm
 from community.forms import TextRequired, web_address_field
 from community.maps.forms import CoordinatesMixin
 from community.shops.models import ShopKind
-from community.shops.services import TAG_CHOICES
+from community.shops.services import TAG_CHOICES, TAG_LABELS
 
 KIND_LABELS = {ShopKind.SHOP: _l("お店"), ShopKind.RESTAURANT: _l("飲食店"), ShopKind.CLINIC: _l("医療・福祉"),
                ShopKind.FACILITY: _l("公共施設（公民館・図書館など）"), ShopKind.OTHER: _l("その他")}
@@ -35,7 +35,7 @@ class ShopForm(CoordinatesMixin, ContentForm):
         render_kw={"autocomplete": "tel"})
     website = web_address_field(_l("ウェブサイト"))
     barrier_free = TextAreaField(_l("バリアフリー情報"), validators=[Length(max=2000)])
-    tags = MultiCheckboxField(_l("特徴"), choices=[SelectChoice(t, t) for t in TAG_CHOICES])
+    tags = MultiCheckboxField(_l("特徴"), choices=[SelectChoice(t, TAG_LABELS[t]) for t in TAG_CHOICES])
     last_confirmed = DateField(_l("情報の最終確認日"), validators=[Optional()])
 
     def to_data(self) -> dict:

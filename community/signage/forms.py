@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
@@ -61,9 +62,9 @@ def _area_slug_choices() -> list[SelectChoice]:
     choices = [SelectChoice("", _l("市内全域"))]
     for city in area_tree():
         for ward in city.children:
-            choices.append(SelectChoice(ward.area.slug, _l("%(ward)s（全域）", ward=ward.area.name),
-                                        optgroup=ward.area.name))
-            choices += [SelectChoice(district.area.slug, district.area.name, optgroup=ward.area.name)
+            choices.append(SelectChoice(ward.area.slug, _("%(ward)s（全域）", ward=ward.area.label),
+                                        optgroup=ward.area.label))
+            choices += [SelectChoice(district.area.slug, district.area.label, optgroup=ward.area.label)
                         for district in ward.children]
     return choices
 
@@ -104,9 +105,10 @@ class ScreenAddressForm(FlaskForm):
 
         super().__init__(*args, prefix="screen", **kwargs)
         self.area.choices = _area_slug_choices()
-        self.category.choices = [SelectChoice(c.slug, c.name) for c in ordered_categories()]
+        self.category.choices = [SelectChoice(c.slug, c.label) for c in ordered_categories()]
         languages = current_app.config["LANGUAGES"]
-        self.lang.choices = [SelectChoice("" if code == languages[0] else code, LANGUAGE_NAMES.get(code, code))
+        self.lang.choices = [SelectChoice("" if code == languages[0] else code, LANGUAGE_NAMES.get(code, code),
+                                         render_kw={"lang": code.replace("_", "-")})
                              for code in languages]
 
     def submitted(self) -> bool:

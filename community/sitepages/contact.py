@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
@@ -13,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from community.accounts.models import Role, User
 from community.db import utcnow
 from community.extensions import db
-from community.locale import site_name
+from community.locale import member_language, site_name
 from community.mail import send_mail
 from community.moderation.audit import record
 from community.sitepages.models import ContactMessage
@@ -37,17 +38,20 @@ def submit_message(name: str, email: str, subject: str, body: str, user=None) ->
 
 
 def _mail_admins(message: ContactMessage) -> None:
-    admins = db.session.scalars(select(User.email).where(User.role == Role.ADMIN, User.is_suspended.is_(False))
+    """Each admin gets the message in the language they chose for the site, not the sender's."""
+    admins = db.session.scalars(select(User).where(User.role == Role.ADMIN, User.is_suspended.is_(False))
                                 .order_by(User.id)).all()
-    site = site_name()
-    text = _("%(site)s のお問い合わせフォームから、次のメッセージが届きました。\n\n"
-             "お名前: %(name)s\nメールアドレス: %(email)s\n件名: %(subject)s\n\n%(body)s\n\n"
-             "対応したら、管理画面で「対応済み」にしてください。\n%(link)s",
-             site=site, name=message.name, email=message.email, subject=message.subject, body=message.body,
-             link=url_for("sitepages.contact_messages", _external=True))
-    for address in admins:
-        send_mail(to=address, subject=_("【%(site)s】お問い合わせ: %(subject)s", site=site, subject=message.subject),
-                  text=text, headers={"Reply-To": message.email})
+    link = url_for("sitepages.contact_messages", _external=True)
+    for admin in admins:
+        with force_locale(member_language(admin)):
+            site = site_name()
+            text = _("%(site)s のお問い合わせフォームから、次のメッセージが届きました。\n\n"
+                     "お名前: %(name)s\nメールアドレス: %(email)s\n件名: %(subject)s\n\n%(body)s\n\n"
+                     "対応したら、管理画面で「対応済み」にしてください。\n%(link)s",
+                     site=site, name=message.name, email=message.email, subject=message.subject, body=message.body,
+                     link=link)
+            subject = _("【%(site)s】お問い合わせ: %(subject)s", site=site, subject=message.subject)
+        send_mail(to=admin.email, subject=subject, text=text, headers={"Reply-To": message.email})
 
 
 def _forget_old_messages() -> None:

@@ -225,3 +225,22 @@ def test_forged_unsubscribe_token_gives_404(client, app, member, get_user):
     for token in (forged, wrong_salt, "nonsense"):
         assert client.get(f"/me/unsubscribe/{token}").status_code == 404
         assert client.post(f"/me/unsubscribe/{token}", csrf=False).status_code == 404
+
+
+def test_digest_is_written_in_the_language_the_member_chose(smtp_server, digests, client, login, subscriber, editor):
+    """The member chose English on the site (the language menu): the digest, sent with no page open, is English;
+    the titles stay as their authors wrote them."""
+    from community.locale import JAPANESE_CHARACTERS
+
+    login(subscriber)
+    client.post("/preferences/language", data={"lang": "en", "next": "/"})
+    digests()
+    message = smtp_server.messages[-1]
+    assert "Sagamihara Community Portal" in message["Subject"]
+    assert not JAPANESE_CHARACTERS.search(message["Subject"]), message["Subject"]
+    text = _parts(message)["text/plain"]
+    assert "相模川の清掃活動" in text
+    interface = text.replace("相模川の清掃活動", "").replace("防災訓練 & 避難所のお知らせ", "")
+    interface = interface.replace(subscriber.display_name, "").replace(editor.group.name, "")
+    leftover = [line for line in interface.splitlines() if JAPANESE_CHARACTERS.search(line)]
+    assert not leftover, leftover

@@ -48,6 +48,20 @@ def test_a_message_is_stored_and_mailed_to_every_admin(client, app, make_user):
     assert all(mail.headers["Reply-To"] == "taro@example.jp" for mail in mails)
 
 
+def test_each_admin_gets_the_message_in_the_language_they_chose(client, app, make_user):
+    """An admin who reads the site in English gets the notice in English, whatever the sender's language; the
+    sender's words stay as written."""
+    make_user("admin", email="ja@example.jp")
+    make_user("admin", email="en@example.jp", language="en")
+    client.post("/contact?lang=en", data=MESSAGE)
+    mails = {mail.to: mail for mail in _mail(app)}
+    english, japanese = mails["en@example.jp"], mails["ja@example.jp"]
+    assert english.subject == "[Sagamihara Community Portal] Contact: 掲載について"
+    assert "Sagamihara Community Portal" in english.text and "団体の登録方法を教えてください。" in english.text
+    assert japanese.subject == "【さがみはら地域ポータル】お問い合わせ: 掲載について"
+    assert "対応済み" in japanese.text
+
+
 def test_a_signed_in_member_finds_their_name_and_address_filled_in(client, login, member):
     login(member)
     page = client.get("/contact").get_data(as_text=True)
