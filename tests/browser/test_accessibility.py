@@ -74,7 +74,7 @@ def open_first_details(page: Page) -> None:
 
 
 def switch_to_english(page: Page) -> None:
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
