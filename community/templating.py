@@ -108,7 +108,7 @@ def language_menu() -> list[dict]:
     for code in current_app.config["LANGUAGES"]:
         query = urlencode([*kept, ("lang", code)])
         entries.append({"code": code, "name": language_name(code), "tag": language_tag(code),
-                        "url": f"{request.path}?{query}", "current": code == current})
+                        "url": f"{request.script_root}{request.path}?{query}", "current": code == current})
     return entries
 
 
