@@ -23,7 +23,9 @@ class DefaultConfig:
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
-    LANGUAGES = ("ja", "en")
+    # The interface languages the site offers, in menu order (each needs community/translations/<code>; the codes the
+    # code knows, with their names and hreflang tags, are community/locale.py LANGUAGES: ja, en, zh, ko, vi).
+    LANGUAGES = ("ja", "en", "zh")
     TIMEZONE = "Asia/Tokyo"
 
     # Flask-Limiter: memory:// for one process, redis://… when several workers share limits.
@@ -90,6 +92,10 @@ class DefaultConfig:
 
     SITE_NAME = "さがみはら地域ポータル"
     SITE_NAME_EN = "Sagamihara Community Portal"  # the name the English interface, its feeds and e-mails show
+    # The name in the other interface languages (SITE_NAME_ plus the language code in capitals; English when unset).
+    SITE_NAME_ZH = "相模原地区门户网站"
+    SITE_NAME_KO = "사가미하라 지역 포털"
+    SITE_NAME_VI = "Cổng thông tin khu vực Sagamihara"
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 

@@ -64,14 +64,17 @@ def text_size() -> str:
 def init_app(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from community.locale import crumb_text, in_parens, local_name, site_name, user_content_attrs, user_text
+    from community.locale import (crumb_text, in_parens, language_tag, local_name, site_name, user_content_attrs,
+                                  user_text)
 
     app.after_request(remember_asked_language)
 
     @app.context_processor
     def inject_globals():
+        locale = str(get_locale())
         return {
-            "current_locale": str(get_locale()),
+            "current_locale": locale,
+            "html_lang": language_tag(locale),
             "text_size": text_size(),
             "site_name": site_name(),
         }
@@ -87,7 +90,7 @@ def init_app(app: Flask) -> None:
                                  item_link=link_of, item_title=title_of, item_kind=kind_of, role_label=role_label,
                                  search_max_query=MAX_QUERY, page_meta=page_meta, item_meta=item_meta,
                                  trail_steps=trail_steps, listing_crumb=listing_crumb,
-                                 category_illustration=category_illustration)
+                                 category_illustration=category_illustration, language_menu=language_menu)
     app.jinja_env.globals["user_content"] = user_content_attrs
     app.jinja_env.filters["user_text"] = user_text
     app.jinja_env.filters["crumb_text"] = crumb_text
@@ -102,6 +105,25 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value: format_day(value) if value else ""
     app.jinja_env.filters["iso"] = machine_readable
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def language_menu() -> list[dict]:
+    """The language menu: every language of the site, named in itself, with this page's address in it (`?lang=`
+    on the current URL, its other arguments kept), and whether it is the one shown."""
+    from urllib.parse import urlencode
+
+    from flask_babel import get_locale
+
+    from community.locale import language_name, language_tag
+
+    current = str(get_locale())
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    entries = []
+    for code in current_app.config["LANGUAGES"]:
+        query = urlencode([*kept, ("lang", code)])
+        entries.append({"code": code, "name": language_name(code), "tag": language_tag(code),
+                        "url": f"{request.script_root}{request.path}?{query}", "current": code == current})
+    return entries
 
 
 def machine_readable(value) -> str:
@@ -132,12 +154,19 @@ def category_illustration(category) -> str:
 JA_WEEKDAYS = "月火水木金土日"
 EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+ZH_WEEKDAYS = "一二三四五六日"
+KO_WEEKDAYS = "월화수목금토일"
+VI_WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+
+
+def _language() -> str:
+    from community.locale import interface_language
+
+    return interface_language()
 
 
 def _english() -> bool:
-    from community.locale import in_english
-
-    return in_english()
+    return _language() == "en"
 
 
 def _local(value):
@@ -156,12 +185,23 @@ def _extra_info(item) -> list[tuple[str, str]]:
 
 
 def format_day(value, short: bool = False) -> str:
-    """「2026年4月2日(木)」 or "Thu 2 Apr 2026". Hand-made: Babel's pattern formatting costs ~1 ms a call,
-    and a listing formats hundreds of dates."""
+    """「2026年4月2日(木)」, "Thu 2 Apr 2026", 「2026年4月2日（周四）」, 「2026년 4월 2일 (목)」 or "T5, 2/4/2026"
+    (short: without the year). Hand-made: Babel's pattern formatting costs ~1 ms a call, and a listing formats
+    hundreds of dates."""
     day = _local(value)
-    if _english():
+    language = _language()
+    if language == "en":
         text = f"{EN_WEEKDAYS[day.weekday()]} {day.day} {EN_MONTHS[day.month - 1]}"
         return text if short else f"{text} {day.year}"
+    if language == "zh":
+        text = f"{day.month}月{day.day}日（周{ZH_WEEKDAYS[day.weekday()]}）"
+        return text if short else f"{day.year}年{text}"
+    if language == "ko":
+        text = f"{day.month}월 {day.day}일 ({KO_WEEKDAYS[day.weekday()]})"
+        return text if short else f"{day.year}년 {text}"
+    if language == "vi":
+        text = f"{VI_WEEKDAYS[day.weekday()]}, {day.day}/{day.month}"
+        return text if short else f"{text}/{day.year}"
     text = f"{day.month}月{day.day}日({JA_WEEKDAYS[day.weekday()]})"
     return text if short else f"{day.year}年{text}"
 
@@ -172,9 +212,13 @@ def format_time(value) -> str:
 
 
 def _until(between_times: bool = False) -> str:
-    """The mark between a start and an end: 「〜」 in Japanese; an en dash in English, spaced between dates."""
-    if not _english():
+    """The mark between a start and an end: 「〜」 in Japanese, 「~」 in Korean; an en dash in the other
+    languages, spaced between dates."""
+    language = _language()
+    if language == "ja":
         return "〜"
+    if language == "ko":
+        return "~" if between_times else " ~ "
     return "–" if between_times else " – "
 
 

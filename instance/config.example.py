@@ -123,9 +123,15 @@
 # --- Language and display -----------------------------------------------------------------------------------
 # SITE_NAME = "さがみはら地域ポータル"
 # SITE_NAME_EN = "Sagamihara Community Portal"
+# The name in the other interface languages (English when unset).
+# SITE_NAME_ZH = "相模原地区门户网站"
+# SITE_NAME_KO = "사가미하라 지역 포털"
+# SITE_NAME_VI = "Cổng thông tin khu vực Sagamihara"
 # BABEL_DEFAULT_LOCALE = "ja"
 # BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
-# LANGUAGES = ("ja", "en")
+# Interface languages in menu order; each needs community/translations/<code> (ja, en, zh; ko and vi when their
+# catalogues are in).
+# LANGUAGES = ("ja", "en", "zh")
 # TIMEZONE = "Asia/Tokyo"
 # Items per page on every list.
 # PER_PAGE = 20

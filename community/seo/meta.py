@@ -14,11 +14,10 @@ from markupsafe import Markup, escape
 from community import policy
 from community.args import whole_number
 from community.items import kind_of
-from community.locale import site_name
+from community.locale import language_tag, og_locale, site_name
 from community.text import plain_text
 
 DESCRIPTION_LENGTH = 200
-OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
 
 
 @dataclass
@@ -42,7 +41,7 @@ class PageMeta:
 
     @property
     def locale(self) -> str:
-        return OG_LOCALES.get(str(get_locale()), "ja_JP")
+        return og_locale(str(get_locale()))
 
     @property
     def alternates(self) -> list[tuple[str, str]]:
@@ -88,7 +87,8 @@ def language_versions() -> list[tuple[str, str]]:
     if address is None:
         return []
     endpoint, args = address
-    return [*((code, url_for(endpoint, **args, lang=code, _external=True)) for code in current_app.config["LANGUAGES"]),
+    return [*((language_tag(code), url_for(endpoint, **args, lang=code, _external=True))
+              for code in current_app.config["LANGUAGES"]),
             ("x-default", url_for(endpoint, **args, _external=True))]
 
 

@@ -16,12 +16,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from community.areas.services import ordered_categories
 from community.easyjapanese.forms import EasyJapaneseFields
 from community.forms import TextRequired, at_most, optional_int
+from community.locale import language_name, language_tag  # each language named in itself, as the menu does
 from community.signage.services import DEFAULT_POLL, DEFAULT_SECONDS, POLL_RANGE, SECONDS_RANGE
 from community.timeutil import local_to_utc, now_utc
 
 MAX_DAYS = 31
-LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "zh": "中文（简体）", "zh_Hans": "中文（简体）", "ko": "한국어",
-                  "vi": "Tiếng Việt"}  # each in its own language
 
 
 class UrgentNoticeForm(EasyJapaneseFields, FlaskForm):
@@ -107,8 +106,8 @@ class ScreenAddressForm(FlaskForm):
         self.area.choices = _area_slug_choices()
         self.category.choices = [SelectChoice(c.slug, c.label) for c in ordered_categories()]
         languages = current_app.config["LANGUAGES"]
-        self.lang.choices = [SelectChoice("" if code == languages[0] else code, LANGUAGE_NAMES.get(code, code),
-                                         render_kw={"lang": code.replace("_", "-")})
+        self.lang.choices = [SelectChoice("" if code == languages[0] else code, language_name(code),
+                                         render_kw={"lang": language_tag(code)})
                              for code in languages]
 
     def submitted(self) -> bool:

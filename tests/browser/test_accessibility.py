@@ -83,7 +83,7 @@ def header_control(page: Page, role: str, name: str):
 
 
 def switch_to_english(page: Page) -> None:
-    header_control(page, "button", "English").click()
+    header_control(page, "link", "English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 

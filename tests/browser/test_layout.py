@@ -89,7 +89,7 @@ def test_menu_button_opens_and_closes_by_keyboard_alone(open_page, site):
     # The menu holds search, the text size and language controls and the main navigation.
     expect(menu.get_by_role("searchbox")).to_be_visible()
     expect(menu.get_by_role("button", name="特大")).to_be_visible()
-    expect(menu.get_by_role("button", name="English")).to_be_visible()
+    expect(menu.get_by_role("link", name="English")).to_be_visible()
     expect(menu.get_by_role("link", name="お店・施設")).to_be_visible()
     page.keyboard.press("Escape")
     expect(button).to_have_attribute("aria-expanded", "false")

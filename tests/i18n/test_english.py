@@ -29,8 +29,11 @@ HIDDEN = {"script", "style", "template", "textarea"}  # a textarea holds what th
 class InterfaceText(HTMLParser):
     """Collects the interface's text of a page: what is shown or read out, minus the user content."""
 
-    def __init__(self) -> None:
+    def __init__(self, foreign: re.Pattern = JAPANESE, language: str = "en") -> None:
+        """`foreign`: the characters that must not appear in this interface; `language`: the page's language (an
+        element in another language, lang="ja" for Japanese user text or a language menu entry, is left out)."""
         super().__init__(convert_charrefs=True)
+        self.foreign, self.language = foreign, language
         self.stack: list[tuple[str, bool]] = []  # (tag, is this element user content or hidden)
         self.found: list[str] = []
         self.quoted: list[str] = []  # what the page's title and meta tags say, checked once the page is read
@@ -42,21 +45,25 @@ class InterfaceText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        skip = "data-user-content" in attributes or tag in HIDDEN or (attributes.get("lang") or "").startswith("ja")
+        skip = "data-user-content" in attributes or tag in HIDDEN or self._other_language(attributes)
         if not skip and not self.skipping:
             self._attributes(tag, attributes)
         if tag not in VOID:
             self.stack.append((tag, skip))
 
+    def _other_language(self, attributes: dict) -> bool:
+        lang = (attributes.get("lang") or "").lower()
+        return bool(lang) and lang.split("-")[0] != self.language
+
     def handle_startendtag(self, tag, attrs):
-        if not self.skipping and "data-user-content" not in dict(attrs) and dict(attrs).get("lang") != "ja":
+        if not self.skipping and "data-user-content" not in dict(attrs) and not self._other_language(dict(attrs)):
             self._attributes(tag, dict(attrs))
 
     def _attributes(self, tag: str, attributes: dict) -> None:
         texts = [attributes.get(name) for name in READ_ATTRIBUTES]
         if tag == "input" and attributes.get("type") in ("submit", "button", "reset"):
             texts.append(attributes.get("value"))
-        self.found += [f"{tag}@: {text}" for text in texts if text and JAPANESE.search(text)]
+        self.found += [f"{tag}@: {text}" for text in texts if text and self.foreign.search(text)]
         if tag == "meta" and (attributes.get("name") or attributes.get("property")) in META_READ:
             self.quoted.append(attributes.get("content") or "")
 
@@ -73,7 +80,7 @@ class InterfaceText(HTMLParser):
             self.quoted.append(data)
         elif self.skipping:
             self.user_texts.add(" ".join(data.split()))
-        elif JAPANESE.search(data):
+        elif self.foreign.search(data):
             self.found.append(f"<{tag}>: {' '.join(data.split())}")
 
     def close(self):
@@ -85,12 +92,12 @@ class InterfaceText(HTMLParser):
             rest = " ".join(quote.split())
             for piece in pieces:
                 rest = rest.replace(piece, "")
-            if JAPANESE.search(rest):
+            if self.foreign.search(rest):
                 self.found.append(f"title/meta: {' '.join(quote.split())}")
 
 
-def japanese_outside_user_content(html: str) -> list[str]:
-    parser = InterfaceText()
+def japanese_outside_user_content(html: str, foreign: re.Pattern = JAPANESE, language: str = "en") -> list[str]:
+    parser = InterfaceText(foreign, language)
     parser.feed(html)
     parser.close()
     return parser.found
