@@ -25,7 +25,7 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     # The interface languages the site offers, in menu order (each needs community/translations/<code>; the codes the
     # code knows, with their names and hreflang tags, are community/locale.py LANGUAGES: ja, en, zh, ko, vi).
-    LANGUAGES = ("ja", "en", "zh")
+    LANGUAGES = ("ja", "en", "zh", "ko", "vi")
     TIMEZONE = "Asia/Tokyo"
 
     # Flask-Limiter: memory:// for one process, redis://… when several workers share limits.

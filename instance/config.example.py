@@ -131,7 +131,7 @@
 # BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
 # Interface languages in menu order; each needs community/translations/<code> (ja, en, zh; ko and vi when their
 # catalogues are in).
-# LANGUAGES = ("ja", "en", "zh")
+# LANGUAGES = ("ja", "en", "zh", "ko", "vi")
 # TIMEZONE = "Asia/Tokyo"
 # Items per page on every list.
 # PER_PAGE = 20

@@ -19,7 +19,7 @@ from community.config import DefaultConfig
 from community.locale import KANA
 from tests.browser.test_accessibility import _VISITS, Visit
 from tests.conftest import open_test_session
-from tests.i18n.test_english import JAPANESE, SENDS_EMPTY_FORM, STILL_LEAKING, japanese_outside_user_content
+from tests.i18n.test_english import JAPANESE, SENDS_EMPTY_FORM, japanese_outside_user_content
 from tests.i18n.test_english import site_app as site_app  # noqa: F401 -- the same site, built once per module
 
 OTHER_LANGUAGES = tuple(code for code in DefaultConfig.LANGUAGES if code not in ("ja", "en"))
@@ -28,59 +28,6 @@ FOREIGN = {"zh": KANA}  # any other language: every Japanese character
 
 def foreign_characters(language: str) -> re.Pattern:
     return FOREIGN.get(language, JAPANESE)
-
-
-# Pages that still show kana in the Chinese interface, for the English test's reasons (STILL_LEAKING there: user
-# content not yet marked, strings not yet wrapped for translation) or the editor's Japanese-writing hints. Strict: a
-# page that becomes clean fails here until it is taken off the list. A language with no list of its own (ko, vi when
-# they come) starts from the English one.
-STILL_LEAKING_IN = {
-    "zh": {
-        '/accessibility',
-        '/admin/contact (admin)',
-        '/admin/furigana (admin)',
-        '/admin/mail (admin)',
-        '/admin/supporters (admin)',
-        '/admin/urgent (admin)',
-        '/board/replies/{board_reply}/edit (owner)',
-        '/events/{event}/history (owner)',
-        '/features/{collection}',
-        '/me/bookmarks (member)',
-        '/me/posts (member)',
-        '/moderation/audit (admin)',
-        '/moderation/features (supporter)',
-        '/notices/{notice}/edit (owner)',
-        '/shops/{shop}/edit (owner)',
-        'a notice in やさしい日本語',
-        'account deletion refused (owner)',
-        'an earlier version of a site page (admin)',
-        'area page with an urgent banner',
-        'ask for a review of a hidden post (member)',
-        'closed community members with a request (owner)',
-        'edit a collection (supporter)',
-        'edit a site page with its history (admin)',
-        'event flyer',
-        'my page with a stream (member)',
-        'new notice (editor)',
-        'new shop (editor)',
-        'notifications (member)',
-        'notifications (owner)',
-        'profile (member)',
-        'report an event (member)',
-        'reported item (supporter)',
-        'review queue (supporter)',
-        'search with results',
-        'shop page with its map',
-        'signage',
-        'signage of 橋本 with an urgent notice',
-        'signage screen address built (admin)',
-        'signage screen address with errors (admin)',
-    },
-}
-
-
-def known_leaks(language: str) -> set[str]:
-    return STILL_LEAKING_IN.get(language, STILL_LEAKING)
 
 
 def url_in(path: str, language: str) -> str:
@@ -156,7 +103,4 @@ def test_page_in_each_language_has_no_foreign_script_outside_user_content(visit:
     tag = {"zh": "zh-Hans"}.get(language, language)
     assert f'<html lang="{tag}"' in html
     leaks = japanese_outside_user_content(html, foreign_characters(language), language)
-    if visit.id in known_leaks(language):  # known: it must still leak, so a page made clean is taken off the list
-        assert leaks, f"{visit.id} ({path}) is clean in {language} now: take it off STILL_LEAKING_IN"
-        return
     assert not leaks, f"{visit.id} ({path}) shows foreign characters in the {language} interface:\n" + "\n".join(leaks)
