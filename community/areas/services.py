@@ -73,6 +73,9 @@ def ensure_reference_data() -> bool:
             db.session.add(Category(slug=slug, name=name, name_en=en, position=position))
         created = True
     db.session.flush()
+    from community.opendata.genres import ensure_default_genres
+
+    ensure_default_genres()
     return created
 
 

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 BATCH = 200
+UNPLACED_SHOWN = 100  # rows listed by line in the output; the rest are counted
 
 
 def _group(slug: str):
@@ -49,10 +50,7 @@ def _run_import(path: Path, group_slug: str, read, write, label: str, unpublish_
         for start in range(0, len(records), BATCH):
             summary = write(records[start:start + BATCH], group, areas, progress=bar.update)
             db.session.commit()
-            total.created += summary.created
-            total.changed += summary.changed
-            total.unchanged += summary.unchanged
-            total.keys |= summary.keys
+            total.add(summary)
     model, prefix = _kind_of(write)
     codes = {record.local_gov_code for record in records}
     missing = missing_items(model, prefix, group, codes, total.keys) if records else []
@@ -60,6 +58,13 @@ def _run_import(path: Path, group_slug: str, read, write, label: str, unpublish_
         click.echo(_("新規 %(created)d 件、変更 %(changed)d 件、変更なし %(unchanged)d 件、"
                      "取り込めなかった行 %(refused)d 件", created=total.created, changed=total.changed,
                      unchanged=total.unchanged, refused=len(result.errors)))
+        if total.unplaced:
+            click.echo(_("地域を特定できません: %(n)d 件（団体の地域か市全体で取り込みました。地域を直してください）",
+                         n=len(total.unplaced)))
+            for row in total.unplaced[:UNPLACED_SHOWN]:
+                click.echo(f"  - {row}")
+            if len(total.unplaced) > UNPLACED_SHOWN:
+                click.echo(_("  ほか %(n)d 件", n=len(total.unplaced) - UNPLACED_SHOWN))
         if missing:
             click.echo(_("前回まであってこのファイルに無いもの: %(n)d 件", n=len(missing)))
             for item in missing:

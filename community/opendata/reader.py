@@ -215,6 +215,7 @@ def _read(data: bytes, kind: str, build: Callable[[_Row], object], strict: bool)
         record = build(record_row)
         if record is not None:
             record.raw = {**{k: c for k, c in cells.items() if c}, **extra}
+            record.line = line
         if record_row.problems:
             result.errors.append(RowError(line, "。".join(record_row.problems)))
         else:

@@ -58,6 +58,7 @@ class EventRecord:
     local_gov_code: str = ""
     extra: dict[str, str] = field(default_factory=dict)  # every other non-empty column, by header
     raw: dict[str, str] = field(default_factory=dict, compare=False)  # every non-empty cell of the row, by header
+    line: int = field(default=0, compare=False)  # the physical line of the file where the row starts (0: not read)
 
 
 @dataclass(kw_only=True)
@@ -89,6 +90,7 @@ class FacilityRecord:
     local_gov_code: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict, compare=False)  # every non-empty cell of the row, by header
+    line: int = field(default=0, compare=False)  # the physical line of the file where the row starts (0: not read)
 
 
 @dataclass(frozen=True)

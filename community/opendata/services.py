@@ -9,41 +9,21 @@ from datetime import timedelta
 
 from sqlalchemy import delete, or_, select
 
-from community.areas.models import Area, Category
+from community.areas.models import Area
 from community.content import services as content
 from community.content.models import Status
 from community.db import utcnow
 from community.events.models import Event, EventOccurrence
 from community.events.services import EVENT_FIELDS, occurrence_starts
 from community.extensions import db
-from community.opendata.records import EventRecord, FacilityRecord
+from community.opendata.genres import CategoryMatcher
+from community.opendata.places import Placement, Placer
+from community.opendata.records import EventRecord, FacilityRecord, RowError
 from community.opendata.writer import PORTAL_CODE
 from community.shops.models import Shop, ShopKind
 from community.shops.services import SHOP_FIELDS
 from community.text import plain_text
 from community.timeutil import local_to_utc, to_local
-
-# A city's genre (イベントジャンル, イベント種類, カテゴリー) as written, mapped to our category slugs; looked up
-# before the words below. The defaults of an admin-editable table (not built yet).
-GENRE_CATEGORIES = {
-    "まつり・催し": "events", "イベント": "events", "催し": "events", "まつり": "events", "祭り": "events",
-    "見る・聞く": "sports-culture", "スポーツ": "sports-culture", "文化・芸術": "sports-culture",
-    "学び・講座": "learning", "講座": "learning", "健康・福祉": "welfare-health", "こども・子育て": "kosodate",
-    "子育て": "kosodate", "防災": "safety", "環境": "environment",
-}
-
-# Words in a city's category column mapped to our category slugs; the first match wins.
-CATEGORY_WORDS = [
-    ("kosodate", ("子育て", "子ども", "こども", "親子", "乳幼児", "児童")),
-    ("safety", ("防災", "防犯", "安全", "消防", "交通")),
-    ("welfare-health", ("福祉", "健康", "医療", "介護", "検診", "そうだん", "相談")),
-    ("events", ("まつり", "祭", "催し", "フェス", "マルシェ", "花火")),
-    ("sports-culture", ("スポーツ", "文化", "芸術", "音楽", "展示", "観光")),
-    ("learning", ("学び", "講座", "教室", "講演", "セミナー", "図書", "学習", "教育")),
-    ("environment", ("環境", "自然", "ごみ", "リサイクル", "緑", "公園")),
-    ("food-shops", ("飲食", "グルメ", "お店", "商店", "市場")),
-    ("events", ("イベント", "催し", "おしらせ", "お知らせ")),
-]
 
 
 @dataclass
@@ -53,54 +33,43 @@ class ImportSummary:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)  # the source keys the file had
+    # Rows imported at the fallback area because neither address, 郵便番号 nor coordinates place them.
+    unplaced: list[RowError] = field(default_factory=list)
+
+    def add(self, other: ImportSummary) -> None:
+        """Adds up the summaries of the batches of one file."""
+        self.created += other.created
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.skipped += other.skipped
+        self.keys |= other.keys
+        self.unplaced += other.unplaced
 
     @property
     def updated(self) -> int:  # created + updated was the old report; kept for callers that add them up
         return self.changed + self.unchanged
 
 
-# Sagamihara (141500) and its three wards. A row another city published is not matched against our
-# area names: 浜松市中央区 is not 相模原市中央区, and 浜松市南区 is not our 南区.
-HOME_CODES = frozenset({"141500", "141518", "141526", "141534"})
-
-
 class AreaMatcher:
-    """Finds the most specific area named in a hint or an address (districts before wards)."""
+    """The area of each row (see places.Placer); the rows it cannot place are listed in the report."""
 
     def __init__(self, fallback: Area):
-        areas = list(db.session.scalars(select(Area)))
-        order = {"district": 0, "ward": 1, "city": 2}
-        self.areas = sorted(areas, key=lambda a: (order.get(a.level, 3), -len(a.name)))
+        self.placer = Placer(fallback)
         self.fallback = fallback
 
-    def match_record(self, record, *texts: str) -> Area:
-        """The area for a record: matched from its texts when the city that published it is ours."""
-        if record.local_gov_code and record.local_gov_code not in HOME_CODES:
-            return self.fallback
-        return self.match(*texts)
-
-    def match(self, *texts: str) -> Area:
-        for area in self.areas:
-            if area.level == "city":
-                continue
-            if any(area.name in (text or "") for text in texts):
-                return area
-        return self.fallback
+    def place(self, record, *hints: str, address: str, postcode: str = "") -> Placement:
+        return self.placer.place(code=record.local_gov_code, address=address, hints=hints, postcode=postcode,
+                                 latitude=record.latitude, longitude=record.longitude)
 
 
-class CategoryMatcher:
-    def __init__(self):
-        self.by_slug = {c.slug: c for c in db.session.scalars(select(Category))}
+def _placed(data: dict, placement: Placement) -> dict:
+    data["area_id"] = placement.area.id
+    if not placement.placed:
+        data[UNPLACED] = True
+    return data
 
-    def match(self, *texts: str, genre: str = "") -> Category | None:
-        slug = GENRE_CATEGORIES.get(genre.strip())
-        if slug in self.by_slug:
-            return self.by_slug[slug]
-        joined = " ".join(t for t in texts if t)
-        for slug, words in CATEGORY_WORDS:
-            if slug in self.by_slug and any(word in joined for word in words):
-                return self.by_slug[slug]
-        return None
+
+UNPLACED = "_unplaced"  # a key of the row's data (not a column): the row is listed as 「地域を特定できません」
 
 
 # An exported ID that names the publisher it came from ("222127:18268"), so that importing the export
@@ -186,10 +155,10 @@ def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatc
     access = f"アクセス: {record.access}" if record.access else ""
     body = "\n\n".join(part for part in (record.summary, record.description, access, record.note) if part)
     contact = " ".join(part for part in (record.contact_name, record.contact_phone) if part)
-    area = areas.match_record(record, record.area_hint, record.address, record.venue_name)
+    placement = areas.place(record, record.area_hint, record.venue_name, address=record.address)
     category = categories.match(record.category_hint, " ".join(record.keywords), record.title,
                                 genre=record.genre or record.category_hint)
-    return _as_plain_text({
+    return _placed(_as_plain_text({
         "title": record.title, "body": body, "starts_at": starts, "ends_at": ends, "all_day": all_day,
         "time_note": record.time_note, "rrule": "", "venue_name": record.venue_name,
         "address": " ".join(p for p in (record.address, record.building) if p),
@@ -199,8 +168,8 @@ def event_data(record: EventRecord, areas: AreaMatcher, categories: CategoryMatc
         "apply_url": record.apply_url[:500], "capacity_text": record.capacity_text, "audience": record.audience,
         "image_url": record.image_url[:500], "genre": record.genre,
         "extra_fields": extra_fields(record, EVENT_HOMED),
-        "area_id": area.id, "category_id": category.id if category else None,
-    })
+        "category_id": category.id if category else None,
+    }), placement)
 
 
 # Columns whose value lives whole in a column of the model (or in the source key); every other non-empty
@@ -275,6 +244,9 @@ def _upsert(model, fields: tuple[str, ...], group, rows, data_of, summary: Impor
     now = utcnow()
     for key, record in rows:
         data = data_of(record)
+        if data.pop(UNPLACED, False):
+            name = getattr(record, "title", "") or getattr(record, "name", "")
+            summary.unplaced.append(RowError(record.line, f"「{name}」の地域を特定できません"))
         item = existing.get(key)
         summary.keys.add(key)
         if item is None:
@@ -341,18 +313,18 @@ def facility_data(record: FacilityRecord, areas: AreaMatcher, categories: Catego
         hours = f"{record.open_days} {hours}".strip()
     if record.hours_note:
         hours = f"{hours} {record.hours_note}".strip()
-    area = areas.match_record(record, record.area_hint, record.address)
+    placement = areas.place(record, record.area_hint, address=record.address, postcode=record.postal_code)
     body = "\n\n".join(p for p in (record.description, record.note) if p)
     category = categories.match(record.name, record.description)
-    return _as_plain_text({
+    return _placed(_as_plain_text({
         "name": record.name, "name_kana": record.name_kana, "kind": ShopKind.FACILITY,
         "address": " ".join(p for p in (record.address, record.building) if p),
         "latitude": record.latitude, "longitude": record.longitude, "opening_hours": hours,
         "phone": record.phone, "website": record.url[:500], "barrier_free": "\n".join(record.barrier_free),
-        "tags": [], "area_id": area.id, "postal_code": record.postal_code[:10],
+        "tags": [], "postal_code": record.postal_code[:10],
         "extra_fields": extra_fields(record, FACILITY_HOMED),
         "category_id": category.id if category else None, "body": body,
-    })
+    }), placement)
 
 
 def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:

@@ -246,6 +246,7 @@ PAGES: list[str | Visit] = [
     Visit("/admin/categories", as_="admin"),
     Visit("/admin/categories/{category_id}", name="edit a category", as_="admin"),
     Visit("/admin/furigana", as_="admin", shows="main >> text=ふちのべ"),
+    Visit("/admin/opendata/genres", as_="admin", shows="main >> text=まつり・催し"),
     Visit("/admin/urgent", as_="admin", shows="main >> text=大雨による避難指示"),
     Visit("/admin/urgent?screen-area=hashimoto&screen-kinds=events&screen-order=mixed&screen-seconds=20"
           "&screen-poll=30&screen-lang=en#signage-screen", name="signage screen address built", as_="admin",
