@@ -398,6 +398,7 @@ def count_statements(app, pages) -> dict[str, int]:
             if response.status_code != 200:
                 raise RuntimeError(f"{label} ({url}) answered {response.status_code} in-process")
             counts[label] = statements["n"]
+        anonymous.get("/_bench/bare")
         statements["n"] = 0
         anonymous.get("/_bench/bare")
         counts["bare"] = statements["n"]
@@ -468,7 +469,8 @@ def pages_markdown(result: dict) -> str:
     rss = result["worker_rss_mb"]
     lines += ["", f"Worker RSS: {', '.join(f'{x:g}' for x in rss['start'])} MB after warm-up, "
                   f"{', '.join(f'{x:g}' for x in rss['end'])} MB after the run. "
-                  f"The topic has {m['topic_replies']} replies, the board thread {m['thread_replies']}."]
+                  f"The topic has {m['topic_replies']} replies, the board thread {m['thread_replies']}. "
+                  f"The bare page issues {result['bare_sql']} SQL statement(s): the app's per-request work only."]
     if result["failures"]:
         lines += ["", "Failures: " + "; ".join(result["failures"])]
     return "\n".join(lines) + "\n"
