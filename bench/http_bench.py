@@ -346,7 +346,17 @@ def wrk(port: int, paths: list[str], duration: float, connections: int, cookie: 
         command += ["-H", f"Cookie: {cookie}"]
     command += [f"http://127.0.0.1:{port}{paths[0]}", "--", *paths]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
-    return wrk_result(process) if wait else process
+    if not wait:
+        return process
+    result = wrk_result(process)
+    settle(port)
+    return result
+
+
+def settle(port: int) -> None:
+    """Waits until the server has answered the requests wrk left in flight (a sync worker still works through
+    them after wrk closed their connections), so that they do not weigh on the next measurement."""
+    Client(port, timeout=300).request("GET", "/_bench/bare")
 
 
 def wrk_result(process) -> dict:
@@ -748,6 +758,7 @@ def storm_markdown(result: dict) -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     wrk_path()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop gunicorn (the finally blocks) when stopped
     kind = database_kind(args)
     if args.instance is None:
         args.instance = Path(tempfile.gettempdir()) / f"community-http-bench-{kind}-{args.items}"
