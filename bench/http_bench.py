@@ -425,6 +425,11 @@ def run_pages(args, app, found: dict) -> dict:
     if not pages:
         raise SystemExit("no page matches --pages")
     statements = count_statements(app, pages)
+    # The same with the page cache off: what rendering each page costs (visitors' pages above are served from
+    # the cache after the first request).
+    from http_bench_app import bench_app
+
+    rendering = count_statements(bench_app({**app_config(args), "PAGE_CACHE": False}), pages)
     server = Server(args, args.workers)
     rows, failures = [], []
     try:
@@ -438,7 +443,8 @@ def run_pages(args, app, found: dict) -> dict:
             bare = wrk(server.port, ["/_bench/bare"], args.duration, args.connections)
             result = wrk(server.port, [path], args.duration, args.connections, cookie if personal else None)
             row = {"page": label, "path": urllib.parse.unquote(path), "rps": result["rps"], "p50_ms": result["p50_ms"],
-                   "p95_ms": result["p95_ms"], "sql": statements[label], "bare_rps": bare["rps"],
+                   "p95_ms": result["p95_ms"], "sql": statements[label], "sql_uncached": rendering[label],
+                   "bare_rps": bare["rps"],
                    "ratio": round(result["rps"] / bare["rps"], 3) if bare["rps"] else 0.0,
                    "requests": result["requests"], "errors": result["status_5xx"] + result["status_other"]
                    + result["socket_errors"]}
@@ -471,16 +477,19 @@ def pages_markdown(result: dict) -> str:
     lines = [f"HTTP benchmark: {m['items']:,} synthetic items, {m['database']}, gunicorn {m['workers']} sync "
              f"worker(s), wrk {m['connections']} connections, {m['duration_s']:g} s per page; {m['cpus']} CPUs; "
              f"commit {m['commit']}, {m['date']}.", "",
-             "| page | req/s | p50 ms | p95 ms | SQL | bare req/s | ratio to bare |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| page | req/s | p50 ms | p95 ms | SQL | SQL uncached | bare req/s | ratio to bare |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in result["pages"]:
         lines.append(f"| `{r['page']}` | {r['rps']:,.1f} | {r['p50_ms']:,.1f} | {r['p95_ms']:,.1f} | {r['sql']} | "
+                     f"{r['sql_uncached']} | "
                      f"{r['bare_rps']:,.1f} | {r['ratio']:.2f} |")
     rss = result["worker_rss_mb"]
     lines += ["", f"Worker RSS: {', '.join(f'{x:g}' for x in rss['start'])} MB after warm-up, "
                   f"{', '.join(f'{x:g}' for x in rss['end'])} MB after the run. "
                   f"The topic has {m['topic_replies']} replies, the board thread {m['thread_replies']}. "
-                  f"The bare page issues {result['bare_sql']} SQL statement(s): the app's per-request work only."]
+                  f"The bare page issues {result['bare_sql']} SQL statement(s): the app's per-request work only. "
+                  "SQL: statements of one request as served (visitors' pages come from the page cache after the "
+                  "first request); SQL uncached: the same with the page cache off."]
     if result["failures"]:
         lines += ["", "Failures: " + "; ".join(result["failures"])]
     return "\n".join(lines) + "\n"

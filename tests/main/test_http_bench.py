@@ -73,15 +73,17 @@ def test_http_bench_pages_and_storm(tmp_path, database_url):
         assert 0 < row["p50_ms"] <= row["p95_ms"], row
         assert row["ratio"] == pytest.approx(row["rps"] / row["bare_rps"], abs=0.001), row
         assert isinstance(row["sql"], int) and row["sql"] >= 0, row
+        assert isinstance(row["sql_uncached"], int) and row["sql_uncached"] > 0, row
     # The bare page renders no data: at most the per-request work every page of the app does (the page cache's
     # content-version check); a member's page reads more.
     assert all(result["bare_sql"] <= row["sql"] for row in result["pages"])
     assert result["pages"][1]["sql"] > result["bare_sql"]
+    assert result["pages"][2]["sql_uncached"] > result["bare_sql"]  # a topic's page reads its replies
     rss = result["worker_rss_mb"]
     assert len(rss["start"]) == 1 and len(rss["end"]) == 1 and rss["end"][0] > 10
     assert result["failures"] == []
     markdown = (tmp_path / "results" / f"http-{kind}-200.md").read_text(encoding="utf-8")
-    assert "| page | req/s | p50 ms | p95 ms | SQL | bare req/s | ratio to bare |" in markdown
+    assert "| page | req/s | p50 ms | p95 ms | SQL | SQL uncached | bare req/s | ratio to bare |" in markdown
     assert "| `/me (following 20)` |" in markdown
 
     # The storm reuses the seeded instance (no second seeding).
