@@ -549,14 +549,14 @@ def seats_taken(app, meetup_id: int) -> int:
             db.session.remove()
 
 
-def _code(n: int) -> str:
-    """A word of letters only, unique per post (searchable as one word)."""
+def _code(n: int, width: int = 6) -> str:
+    """A word of letters only, unique per post (searchable as one word), all of one length so that no post's
+    code is the beginning of another's."""
     letters = []
-    while True:
+    for _ in range(width):
         n, r = divmod(n, 26)
         letters.append(string.ascii_lowercase[r])
-        if n == 0:
-            return "".join(reversed(letters))
+    return "".join(reversed(letters))
 
 
 class Writer(threading.Thread):
@@ -626,7 +626,7 @@ def storm_checks(app, storm: dict, tag: str, writers: list[Writer]) -> dict:
     from community.search.indexing import drain
 
     acknowledged = {code: kind for w in writers for kind, code in w.acknowledged}
-    code_re = re.compile(rf"\b({tag}[a-z]+)\b")
+    code_re = re.compile(rf"\b({tag}[a-z]{{6}})\b")
     drain(app, wait=True)
     with app.app_context():
         stored: dict[str, tuple[str, object]] = {}
@@ -645,7 +645,7 @@ def storm_checks(app, storm: dict, tag: str, writers: list[Writer]) -> dict:
             if code not in stored:
                 continue
             kind, row = stored[code]
-            hits = index.query(code, audiences=sorted(audiences), per_page=5, snippets=False, variants=False).hits
+            hits = index.query(code, audiences=sorted(audiences), per_page=50, snippets=False, variants=False).hits
             if key_of(kind, row.id) not in {hit.key for hit in hits}:
                 missing_index.append(code)
         db.session.remove()
