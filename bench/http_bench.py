@@ -294,7 +294,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode} (see {self.log.name})")
             try:
                 if Client(self.port, timeout=5).request("GET", "/_bench/bare")[0] == 200 and \
                         len(self.workers()) == workers:
@@ -303,7 +303,7 @@ class Server:
                 pass
             time.sleep(0.3)
         self.stop()
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        raise RuntimeError(f"gunicorn did not answer within 60 s (see {self.log.name})")
 
     def workers(self) -> list[int]:
         children = []
