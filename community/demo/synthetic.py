@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -50,6 +51,10 @@ CITY_PER_100K = {
     "threads": 4_000, "thread_replies": 9_000, "follows": 10_000, "bookmarks": 10_000, "reports": 300,
 }
 BATCH = 2_000
+# Tokens each index-building process holds before it writes a segment out (MB): small enough that a worker
+# stays near 150 MB at its sort (256 MB, the default, took a worker to some 950 MB), large enough that
+# 100,000 items make only a handful of segments.
+INDEX_LIMITMB = 48
 
 
 def city_shape(items: int) -> dict[str, int]:
@@ -126,15 +131,24 @@ def seed_synthetic(count: int) -> None:
     area_ids = list(db.session.scalars(select(Area.id).where(Area.level == "district")))
     category_ids = list(db.session.scalars(select(Category.id)))
     stamp = (db.session.scalar(select(db.func.max(User.id))) or 0) + 1  # keeps a second run's keys unique
+    started = time.perf_counter()
+
+    def done(phase: str) -> None:
+        click.echo(f"  {phase}: {time.perf_counter() - started:.1f} s")
+
     members = _seed_members(rng, shape["members"], area_ids, generate_password_hash("synthetic-password",
                                                                                      method="scrypt"))
+    done("members")
     groups = _seed_groups(rng, write, shape["groups"], stamp, members, area_ids)
     communities = _seed_communities(rng, write, shape["communities"], stamp, members, area_ids, category_ids, now)
     items = _seed_items(rng, write, count, stamp, groups, communities, area_ids, category_ids, now)
+    done("groups, communities, items")
     _seed_discussions(rng, write, shape, communities, members, area_ids, now)
     _seed_personal(rng, shape, members, groups, communities, items, area_ids, category_ids)
     db.session.commit()
+    done("discussions, follows, bookmarks, reports")
     _index()
+    done("search index")
 
 
 def _seed_members(rng, total: int, area_ids: list[int], password_hash: str) -> list[int]:
@@ -325,5 +339,6 @@ def _index() -> None:
 
     # A rebuild that records its place in the change log, so the site follows on from there.
     with click.progressbar(length=count_items(), label="検索索引を作成中") as bar:
-        rebuild(current_app._get_current_object(), progress=bar.update, procs=os.cpu_count() or 1)
+        rebuild(current_app._get_current_object(), progress=bar.update, procs=min(2, os.cpu_count() or 1),
+                limitmb=INDEX_LIMITMB)
     refresh_statistics(db.session)
