@@ -1,5 +1,5 @@
 """a community's meetups in date order (events community_id, starts_at); personal stream order (status,
-coalesce(published_at, created_at)) on events, notices and shops
+coalesce(published_at, created_at)) on events, notices and shops; notices' publishing window
 
 Revision ID: 9c4e2a7b1d30
 Revises: 3f2b8c1d4e57
@@ -20,6 +20,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_community_start', ['community_id', 'starts_at'], unique=False)
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.create_index('ix_notices_window', ['status', 'publish_from', 'publish_until'], unique=False)
     # Expression indexes: plain CREATE INDEX (a batch copy of the table on SQLite would not carry them).
     for table in ('events', 'notices', 'shops'):
         op.create_index(f'ix_{table}_stream', table, ['status', sa.text('coalesce(published_at, created_at)')])
@@ -28,5 +30,7 @@ def upgrade():
 def downgrade():
     for table in ('events', 'notices', 'shops'):
         op.drop_index(f'ix_{table}_stream', table_name=table)
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.drop_index('ix_notices_window')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_community_start')
