@@ -137,6 +137,13 @@ def _fill_instance_defaults(app: Flask) -> None:
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://")):
         # A Redis that does not answer must not hold a request for long: the limiter falls back to memory.
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+    if app.config.get("REDIS_URL") and app.config.get("CACHE_TYPE") == "SimpleCache":
+        # Several workers or hosts share the kept pages (community/cache.py); a Redis that does not answer costs
+        # at most these timeouts, then pages are kept in-process for a while.
+        app.config["CACHE_TYPE"] = "RedisCache"
+        app.config["CACHE_REDIS_URL"] = app.config["REDIS_URL"]
+        app.config.setdefault("CACHE_KEY_PREFIX", "community-cache:")
+        app.config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     app.config.setdefault("SEARCH_INDEX_DIR", None)
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search")
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")

@@ -4,13 +4,17 @@ A cached response's key carries the content version (`search.indexing.content_ve
 every host's search index follows), the language, the full URL and a time bucket, so a change made through any
 host is shown by the next request everywhere, and what depends on the clock (upcoming events) is rendered
 again after at most a bucket. Responses carry an ETag and Last-Modified, so a feed reader that asks again gets
-304 without a body. The store is Flask-Caching's (in-process by default, CACHE_TYPE to change it).
+304 without a body. The store is Flask-Caching's: Redis when REDIS_URL is configured (shared by every worker
+and host; the key's content version comes from the database, so a kept page is never older than the change log),
+in-process otherwise (CACHE_TYPE to choose another). When Redis does not answer, pages are kept in-process for
+`SHARED_STORE_BACKOFF` seconds before Redis is asked again: slower, never an error.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import time
 from email.utils import formatdate
 
@@ -20,6 +24,53 @@ from flask_babel import get_locale
 from community.extensions import cache
 
 BUCKET_SECONDS = 60
+SHARED_STORE_BACKOFF = 10.0
+LOCAL_THRESHOLD = 500
+
+log = logging.getLogger(__name__)
+_local_store = None
+_shared_down_until = 0.0
+
+
+def _fallback():
+    global _local_store
+    if _local_store is None:
+        from cachelib import SimpleCache
+
+        _local_store = SimpleCache(threshold=LOCAL_THRESHOLD)
+    return _local_store
+
+
+def _shared_failed(error: Exception) -> None:
+    global _shared_down_until
+    if time.monotonic() >= _shared_down_until:
+        log.warning("page cache store not reachable (%s); keeping pages in this process for %.0f s",
+                    type(error).__name__, SHARED_STORE_BACKOFF)
+    _shared_down_until = time.monotonic() + SHARED_STORE_BACKOFF
+
+
+def _use_fallback() -> bool:
+    return time.monotonic() < _shared_down_until
+
+
+def store_get(key: str):
+    """The kept value, from the configured store, or from this process's while that store does not answer."""
+    if not _use_fallback():
+        try:
+            return cache.get(key)
+        except Exception as error:  # noqa: BLE001 - a store that does not answer must not fail the page
+            _shared_failed(error)
+    return _fallback().get(key)
+
+
+def store_set(key: str, value, timeout: int) -> None:
+    if not _use_fallback():
+        try:
+            cache.set(key, value, timeout=timeout)
+            return
+        except Exception as error:  # noqa: BLE001
+            _shared_failed(error)
+    _fallback().set(key, value, timeout=timeout)
 
 
 def content_version() -> str:
@@ -40,13 +91,13 @@ def same_for_everyone(view):
         bucket = int(time.time() // BUCKET_SECONDS)
         key = "response:" + hashlib.sha256(
             f"{request.url}|{get_locale()}|{content_version()}|{bucket}".encode()).hexdigest()
-        stored = cache.get(key)
+        stored = store_get(key)
         if stored is None:
             response = view(*args, **kwargs)
             if not isinstance(response, Response) or response.status_code != 200:
                 return response
             stored = {"body": response.get_data(), "headers": dict(response.headers), "at": time.time()}
-            cache.set(key, stored, timeout=BUCKET_SECONDS * 2)
+            store_set(key, stored, timeout=BUCKET_SECONDS * 2)
         response = Response(stored["body"], headers=stored["headers"])
         response.set_etag(key[len("response:"):][:32])
         response.headers["Last-Modified"] = formatdate(stored["at"], usegmt=True)
@@ -93,7 +144,7 @@ def serve_cached_page():
     key = _page_key()
     if key is None:
         return None
-    stored = cache.get(key)
+    stored = store_get(key)
     if stored is None:
         g.page_cache_key = key
         return None
@@ -110,7 +161,7 @@ def keep_page(response: Response) -> Response:
     if (response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough
             and "csrf_token" not in g and "Set-Cookie" not in response.headers):
         headers = {name: value for name, value in response.headers.items() if name not in ("Content-Length",)}
-        cache.set(key, {"body": response.get_data(), "headers": headers}, timeout=BUCKET_SECONDS * 2)
+        store_set(key, {"body": response.get_data(), "headers": headers}, timeout=BUCKET_SECONDS * 2)
     if not response.direct_passthrough and response.mimetype == "text/html":
         response.set_data(_with_csrf_token(response.get_data()))
     return response

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import click
-from sqlalchemy import insert, select
+from sqlalchemy import func, select
 
 from community.accounts.models import Role, User
 from community.areas.models import Area, Category
@@ -50,6 +51,10 @@ CITY_PER_100K = {
     "threads": 4_000, "thread_replies": 9_000, "follows": 10_000, "bookmarks": 10_000, "reports": 300,
 }
 BATCH = 2_000
+# Tokens each index-building process holds before it writes a segment out (MB): small enough that a worker
+# stays near 150 MB at its sort (256 MB, the default, took a worker to some 950 MB), large enough that
+# 100,000 items make only a handful of segments.
+INDEX_LIMITMB = 48
 
 
 def city_shape(items: int) -> dict[str, int]:
@@ -93,14 +98,28 @@ def _batches(total: int) -> Iterator[tuple[int, int]]:
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Core executemany (no ORM, no RETURNING: both cost more than the insert itself), then the new ids read back
+    in order. The seeder is the only writer, so the ids above the old maximum are these rows', in row order."""
     if not rows:
         return []
-    return list(db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+    table = model.__table__
+    before = db.session.scalar(select(func.max(table.c.id))) or 0
+    db.session.execute(table.insert(), _uniform(rows))
+    ids = list(db.session.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id)))
+    if len(ids) != len(rows):
+        raise click.ClickException("合成データの作成中に別の書き込みがありました。もう一度実行してください。")
+    return ids
 
 
 def _insert(model, rows: list[dict]) -> None:
     if rows:
-        db.session.execute(insert(model), rows)
+        db.session.execute(model.__table__.insert(), _uniform(rows))
+
+
+def _uniform(rows: list[dict]) -> list[dict]:
+    """Every row with the same keys (one executemany statement): a key some rows leave out is empty in them."""
+    keys = set().union(*rows)
+    return rows if all(len(row) == len(keys) for row in rows) else [dict.fromkeys(keys) | row for row in rows]
 
 
 def _unique_pairs(rng: random.Random, count: int, left: list[int], right: list, tries: int = 3) -> set[tuple]:
@@ -126,15 +145,24 @@ def seed_synthetic(count: int) -> None:
     area_ids = list(db.session.scalars(select(Area.id).where(Area.level == "district")))
     category_ids = list(db.session.scalars(select(Category.id)))
     stamp = (db.session.scalar(select(db.func.max(User.id))) or 0) + 1  # keeps a second run's keys unique
+    started = time.perf_counter()
+
+    def done(phase: str) -> None:
+        click.echo(f"  {phase}: {time.perf_counter() - started:.1f} s")
+
     members = _seed_members(rng, shape["members"], area_ids, generate_password_hash("synthetic-password",
                                                                                      method="scrypt"))
+    done("members")
     groups = _seed_groups(rng, write, shape["groups"], stamp, members, area_ids)
     communities = _seed_communities(rng, write, shape["communities"], stamp, members, area_ids, category_ids, now)
     items = _seed_items(rng, write, count, stamp, groups, communities, area_ids, category_ids, now)
+    done("groups, communities, items")
     _seed_discussions(rng, write, shape, communities, members, area_ids, now)
     _seed_personal(rng, shape, members, groups, communities, items, area_ids, category_ids)
     db.session.commit()
+    done("discussions, follows, bookmarks, reports")
     _index()
+    done("search index")
 
 
 def _seed_members(rng, total: int, area_ids: list[int], password_hash: str) -> list[int]:
@@ -325,5 +353,6 @@ def _index() -> None:
 
     # A rebuild that records its place in the change log, so the site follows on from there.
     with click.progressbar(length=count_items(), label="検索索引を作成中") as bar:
-        rebuild(current_app._get_current_object(), progress=bar.update, procs=os.cpu_count() or 1)
+        rebuild(current_app._get_current_object(), progress=bar.update, procs=min(2, os.cpu_count() or 1),
+                limitmb=INDEX_LIMITMB)
     refresh_statistics(db.session)

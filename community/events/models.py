@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.content.models import PublishableMixin
+from community.content.models import PublishableMixin, stream_index
 from community.db import UTCDateTime
 from community.extensions import Model
 
@@ -17,6 +17,9 @@ class Event(PublishableMixin, Model):
     """A group's event, or a community's meetup (community_id set, group_id empty)."""
 
     __tablename__ = "events"
+    # A community's meetups to come are read from its own rows in date order, not by walking every event's date.
+    __table_args__ = (Index("ix_events_listing", "status", "updated_at"),
+                      Index("ix_events_community_start", "community_id", "starts_at"), stream_index("events"))
     KIND = "event"
 
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.content.models import PublishableMixin
+from community.content.models import PublishableMixin, stream_index
 from community.db import UTCDateTime
 from community.extensions import Model
 
@@ -16,7 +16,9 @@ from community.extensions import Model
 class Notice(PublishableMixin, Model):
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_listing", "status", "updated_at"),
-                      Index("ix_notices_published", "status", "published_at"))
+                      Index("ix_notices_published", "status", "published_at"), stream_index("notices"),
+                      # The public listing's count reads this index alone, not every notice's row.
+                      Index("ix_notices_window", "status", "publish_from", "publish_until"))
     KIND = "notice"
 
     title: Mapped[str] = mapped_column(String(200))

@@ -445,10 +445,11 @@ def drain(app: Flask, wait: bool = False, settle: float = 0.0) -> int | None:
     return handled
 
 
-def rebuild(app: Flask, progress=None, procs: int = 1) -> int:
+def rebuild(app: Flask, progress=None, procs: int = 1, limitmb: int = 256) -> int:
     """A fresh index from the database that then follows the log without a gap: the position is taken (and
     reported, so no host prunes past it) before the first item is read; changes that end after it are applied
-    again afterwards, which is harmless."""
+    again afterwards, which is harmless. `limitmb`: tokens each building process holds before it writes a
+    segment (its memory is about three times that at the sort)."""
     from community.search.documents import all_documents
 
     with app.test_request_context("/"), following_lock(app, wait=True):
@@ -456,7 +457,7 @@ def rebuild(app: Flask, progress=None, procs: int = 1) -> int:
             position = current_position()
             _report(host_name(app), position, force=True)
             count = get_index(app.config["SEARCH_INDEX_DIR"]).rebuild(
-                all_documents(), progress=progress, procs=procs,
+                all_documents(), progress=progress, procs=procs, limitmb=limitmb,
                 applied={"txid": position[0], "id": position[1], "complete": True})
             _warned_incomplete.discard(host_name(app))
         finally:
