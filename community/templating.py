@@ -64,8 +64,15 @@ def text_size() -> str:
 def init_app(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from community.locale import (crumb_text, in_parens, language_tag, local_name, site_name, user_content_attrs,
-                                  user_text)
+    from community.locale import (
+        crumb_text,
+        in_parens,
+        language_tag,
+        local_name,
+        site_name,
+        user_content_attrs,
+        user_text,
+    )
 
     app.after_request(remember_asked_language)
 

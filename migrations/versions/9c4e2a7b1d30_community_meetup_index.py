@@ -2,7 +2,7 @@
 coalesce(published_at, created_at)) on events, notices and shops; notices' publishing window
 
 Revision ID: 9c4e2a7b1d30
-Revises: 3f2b8c1d4e57
+Revises: a7c3e9d1f2b4
 Create Date: 2026-12-04 11:20:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c4e2a7b1d30'
-down_revision = '3f2b8c1d4e57'
+down_revision = "a7c3e9d1f2b4"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """opendata genres: the table mapping a city's イベントジャンル and words to categories, seeded with defaults
 
 Revision ID: a7c3e9d1f2b4
-Revises: 3f2b8c1d4e57
+Revises: 8d4e2a6c1b90
 Create Date: 2026-12-04 11:45:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a7c3e9d1f2b4"
-down_revision = "3f2b8c1d4e57"
+down_revision = "8d4e2a6c1b90"
 branch_labels = None
 depends_on = None
 
