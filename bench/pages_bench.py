@@ -25,7 +25,7 @@ from community import create_app  # noqa: E402
 PAGES = [
     "/", "/events", "/events?area=midori", "/events?when=month&category=kosodate", "/calendar", "/shops",
     "/notices", "/areas/minami", "/search?q=子育て", "/search?q=こそだて&area=chuo", "/api/v1/events",
-    "/events.atom", "/events.ics",
+    "/events.atom", "/events.ics", "/events.csv", "/signage",
 ]
 
 

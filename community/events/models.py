@@ -48,6 +48,11 @@ class Event(PublishableMixin, Model):
     audience: Mapped[str] = mapped_column(String(300), default="")  # 対象者
     image_url: Mapped[str] = mapped_column(String(500), default="")  # 画像 (an address, not an upload)
     genre: Mapped[str] = mapped_column(String(100), default="")  # イベントジャンル / イベント種類 as the file says
+    # The first date still to come (ends after "now" when last computed), denormalised from event_occurrences so
+    # upcoming lists are one indexed walk of events, not a ranking of every date: written whenever the dates are
+    # (re)expanded and moved on by services.refresh_next_dates once it has passed; both empty once all are over.
+    next_start: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    next_end: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # Open-data columns without a column of their own, by the file's header ("サブタイトル": "…"): shown on the
     # page as その他の情報, given by the API, and written back by the export.
     extra_fields: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -68,7 +73,8 @@ class EventOccurrence(Model):
     """One date of an event; a single event has one, a repeating one has one per date."""
 
     __tablename__ = "event_occurrences"
-    __table_args__ = (Index("ix_event_occurrences_span", "starts_at", "ends_at"),)
+    __table_args__ = (Index("ix_event_occurrences_span", "starts_at", "ends_at"),
+                      Index("ix_event_occurrences_event_end", "event_id", "ends_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
