@@ -34,10 +34,16 @@ def main(argv=None) -> int:
     parser.add_argument("--items", type=int, default=10_000, help="synthetic items to seed")
     parser.add_argument("--repeat", type=int, default=20, help="requests per page")
     parser.add_argument("--instance", type=Path, help="instance folder to use (seeded if empty, reused if not)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="without the page and response caches: what each page costs after any change")
+    parser.add_argument("--pages", help="comma-separated paths to time instead of the default list")
     args = parser.parse_args(argv)
 
     instance = args.instance or Path(tempfile.mkdtemp(prefix="community-bench-"))
-    app = create_app({"INSTANCE_PATH": str(instance), "SEARCH_INLINE_DRAIN": False})
+    config = {"INSTANCE_PATH": str(instance), "SEARCH_INLINE_DRAIN": False}
+    if args.no_cache:
+        config.update(PAGE_CACHE=False, CACHE_TYPE="NullCache")
+    app = create_app(config)
     with app.app_context():
         from sqlalchemy import select
 
@@ -60,7 +66,7 @@ def main(argv=None) -> int:
     event.listen(engine, "before_cursor_execute", count)
     client = app.test_client()
     print(f"{'page':<42} {'median ms':>10} {'p95 ms':>8} {'SQL':>5}")
-    for page in PAGES:
+    for page in args.pages.split(",") if args.pages else PAGES:
         client.get(page)  # warm caches and the searcher
         timings = []
         for _ in range(args.repeat):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from time import monotonic
 
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import contains_eager, joinedload
@@ -17,6 +19,7 @@ from community.pagination import Page
 from community.timeutil import now_utc
 
 DATES_PER_PAGE = 10
+NEXT_DATES_CHECKED = "next_dates_checked"  # app.extensions: when this process last looked for passed dates
 COUNT_CAP = 1000  # a list says 「1,000件以上」 rather than counting every date to come
 
 EVENT_FIELDS = ("title", "area_id", "category_id", "starts_at", "ends_at", "all_day", "time_note", "rrule", "exdates",
@@ -69,8 +72,18 @@ def recompute_next_dates(*where, now: datetime | None = None) -> None:
 
 
 def refresh_next_dates(now: datetime) -> None:
-    """Moves on the events whose stored next date is over (their next one, or none once all are over): a read of
-    one index entry when nothing has passed since the last call, so every upcoming list calls it first."""
+    """Moves on the events whose stored next date is over (to their next one, or none once all are over).
+
+    Upcoming lists call it first. It looks (one read of the next_end index) at most once every
+    NEXT_DATES_CHECK_SECONDS in a process, so a page's statements stay the same from one request to the next;
+    between two looks an event whose date has just ended is left out of the lists for those seconds at most.
+    """
+    from flask import current_app
+
+    checked = current_app.extensions.setdefault(NEXT_DATES_CHECKED, [float("-inf")])
+    if monotonic() - checked[0] < current_app.config.get("NEXT_DATES_CHECK_SECONDS", 30):
+        return
+    checked[0] = monotonic()
     if db.session.scalar(select(Event.id).where(Event.next_end <= now).limit(1)) is None:
         return
     recompute_next_dates(Event.next_end <= now, now=now)
@@ -218,15 +231,35 @@ def events_during(start: datetime, end: datetime, limit: int, filters: ListingFi
     return list(db.session.scalars(first_occurrences(query, limit, order=order)))
 
 
-def occurrences_between(start: datetime, end: datetime, filters: ListingFilters) -> list[EventOccurrence]:
-    """Every public event date in [start, end), for the calendar grid (bounded by the month)."""
+@dataclass(frozen=True)
+class CalendarEvent:
+    id: int
+    title: str
+    all_day: bool
+
+
+@dataclass(frozen=True)
+class CalendarDate:
+    """One date on the month grid: what the grid shows of it, read as plain columns (no ORM objects)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    event: CalendarEvent
+
+
+def occurrences_between(start: datetime, end: datetime, filters: ListingFilters,
+                        limit: int = 2000) -> list[CalendarDate]:
+    """Every public event date in [start, end), for the calendar grid (bounded by the month): the five columns it
+    shows, not the events' whole rows."""
     query = (
-        select(EventOccurrence).join(EventOccurrence.event)
-        .options(contains_eager(EventOccurrence.event))
+        select(EventOccurrence.starts_at, EventOccurrence.ends_at, Event.id, Event.title, Event.all_day)
+        .join(EventOccurrence.event)
         .where(policy.public_clause(Event), EventOccurrence.ends_at > start, EventOccurrence.starts_at < end)
         .order_by(EventOccurrence.starts_at)
     )
-    return list(db.session.scalars(apply_place_and_topic(query, Event, filters).limit(2000)))
+    rows = db.session.execute(apply_place_and_topic(query, Event, filters).limit(limit))
+    return [CalendarDate(starts, ends, CalendarEvent(event_id, title, all_day))
+            for starts, ends, event_id, title, all_day in rows]
 
 
 def load_event(event_id: int) -> Event | None:
