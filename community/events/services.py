@@ -76,12 +76,14 @@ def refresh_next_dates(now: datetime) -> None:
 
     Upcoming lists call it first. It looks (one read of the next_end index) at most once every
     NEXT_DATES_CHECK_SECONDS in a process, so a page's statements stay the same from one request to the next;
-    between two looks an event whose date has just ended is left out of the lists for those seconds at most.
+    between two looks (and in a new process's first interval) an event whose date has just ended is left out of
+    the lists for those seconds at most, then shown at its next date.
     """
     from flask import current_app
 
-    checked = current_app.extensions.setdefault(NEXT_DATES_CHECKED, [float("-inf")])
-    if monotonic() - checked[0] < current_app.config.get("NEXT_DATES_CHECK_SECONDS", 30):
+    # The first look is one interval after the process's first list, so no request's statements differ.
+    checked = current_app.extensions.setdefault(NEXT_DATES_CHECKED, [monotonic()])
+    if monotonic() - checked[0] < current_app.config["NEXT_DATES_CHECK_SECONDS"]:
         return
     checked[0] = monotonic()
     if db.session.scalar(select(Event.id).where(Event.next_end <= now).limit(1)) is None:
@@ -195,11 +197,14 @@ def listed_dates(filters: ListingFilters, now: datetime | None = None, per_page:
         # No date ending after now starts before the earliest next date of any event: a lower bound on starts_at
         # lets the date index start there instead of at the first date ever.
         refresh_next_dates(now)
-        earliest = db.session.scalar(select(func.min(Event.next_start)))
-        if earliest is None:
-            return Page(page=filters.page, per_page=per_page, total=0, items=[])
-        query = query.where(EventOccurrence.starts_at >= earliest)
+        query = query.where(EventOccurrence.starts_at >= earliest_next_start())
     return bounded_page(query, filters.page, per_page)
+
+
+def earliest_next_start():
+    """The earliest stored next date of any event, as a subquery: no date ending after now starts before it, so a
+    query for dates to come can start the date index there rather than at the first date ever."""
+    return select(func.min(Event.next_start)).scalar_subquery()
 
 
 def upcoming_occurrences(filters: ListingFilters, limit: int,
@@ -214,18 +219,26 @@ def upcoming_occurrences(filters: ListingFilters, limit: int,
 
 
 def events_during(start: datetime, end: datetime, limit: int, filters: ListingFilters | None = None,
-                  leave_out: tuple[int, ...] | list[int] = ()) -> list[EventOccurrence]:
+                  leave_out: tuple[int, ...] | list[int] = (), now: datetime | None = None) -> list[EventOccurrence]:
     """The public events taking place in [start, end), each once at its first date there, at most `limit`.
 
     Those that begin in the window come first, soonest first; those already running when it opens (a
     weeks-long exhibition) follow, so they cannot push the period's own events off a short list.
     `leave_out` names events already shown elsewhere on the page. One query whatever the number of dates.
+    `now`: the window opens at or after it (today's, the weekend's), so the stored next dates apply.
     """
     query = public_occurrences().where(EventOccurrence.ends_at > start, EventOccurrence.starts_at < end)
     if filters is not None:
         query = apply_place_and_topic(query, Event, filters)
     if leave_out:
         query = query.where(EventOccurrence.event_id.not_in(list(leave_out)))
+    if now is not None and start >= now:
+        refresh_next_dates(now)
+        if start == now:  # today: each event's first date here is its stored next one
+            query = (query.where(EventOccurrence.ends_at == Event.next_end, Event.next_end > now)
+                     .order_by(case((Event.next_start < start, 1), else_=0), Event.next_start, Event.id))
+            return list(db.session.scalars(query.limit(limit)))
+        query = query.where(EventOccurrence.starts_at >= earliest_next_start())
     running_first = case((EventOccurrence.starts_at < start, 1), else_=0)
     order = (running_first, EventOccurrence.starts_at, EventOccurrence.id)
     return list(db.session.scalars(first_occurrences(query, limit, order=order)))

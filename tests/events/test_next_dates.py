@@ -44,7 +44,7 @@ def days_pass(app, days: int) -> None:
     # …and the lists' periodic look for passed dates is due (NEXT_DATES_CHECK_SECONDS).
     from community.events.services import NEXT_DATES_CHECKED
 
-    app.extensions.pop(NEXT_DATES_CHECKED, None)
+    app.extensions[NEXT_DATES_CHECKED] = [float("-inf")]
 
 
 def listed_pages(client) -> dict[str, str]:

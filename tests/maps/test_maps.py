@@ -168,7 +168,6 @@ def test_marker_json_is_one_statement(client, editor, make_item, count_queries):
         make_item("shop", editor.group, latitude=35.59 + n / 1000, longitude=139.34)
         make_item("event", editor.group, latitude=35.59 + n / 1000, longitude=139.34)
     client.get("/shops/map.json")
-    client.get("/events/map.json")  # the process's look for passed event dates (every 30 s) is not the list's
     for path in ("/shops/map.json", "/events/map.json"):
         with count_queries() as counted:
             assert len(client.get(path).get_json()["markers"]) == 3
