@@ -116,3 +116,34 @@ def test_editing_the_recurrence_moves_the_listed_date(client, app, login, editor
     client.post("/logout")
     page = client.get("/events").get_data(as_text=True)
     assert written(later) in page and written(first + timedelta(days=7)) not in page
+
+
+def test_a_long_list_says_1000_or_more_and_still_pages_on(client, app, editor):
+    """Counting stops past 1,000 events: the page says so, and the pager goes on to the pages beyond."""
+    from community.timeutil import now_utc
+
+    with app.app_context():
+        from community.areas.services import area_by_slug
+        from community.events.models import Event, EventOccurrence
+        from community.events.services import recompute_next_dates
+        from community.extensions import db
+
+        area_id = area_by_slug("hashimoto").id
+        start = now_utc() + timedelta(days=1)
+        rows = [{"group_id": editor.group.id, "area_id": area_id, "status": "published", "published_at": now_utc(),
+                 "title": f"連続講座{n:04d}", "starts_at": start + timedelta(minutes=n),
+                 "ends_at": start + timedelta(minutes=n + 30)} for n in range(1005)]
+        db.session.execute(Event.__table__.insert(), rows)
+        ids = db.session.scalars(select(Event.id).order_by(Event.id)).all()
+        db.session.execute(EventOccurrence.__table__.insert(), [
+            {"event_id": event_id, "starts_at": row["starts_at"], "ends_at": row["ends_at"]}
+            for event_id, row in zip(ids, rows, strict=True)])
+        recompute_next_dates()
+        db.session.commit()
+
+    page = client.get("/events").get_data(as_text=True)
+    assert "1,000件以上" in page and "連続講座0000" in page and 'rel="next"' in page
+    last = client.get("/events?page=51").get_data(as_text=True)  # events 1,001 to 1,005
+    assert "連続講座1004" in last and "連続講座1000" in last and "連続講座0999" not in last
+    assert "1,020件以上" not in last and "1005 件" in last and 'rel="next"' not in last
+    assert client.get("/events?page=50").get_data(as_text=True).count('rel="next"') == 1
