@@ -151,7 +151,9 @@ def first_occurrences(query, limit: int | None, past: bool = False, order=None, 
     """
     if now is not None and not past and order is None:
         refresh_next_dates(now)
-        nexts = (query.where(EventOccurrence.ends_at == Event.next_end, Event.next_end > now)
+        # next_start IS NOT NULL: the index walk starts past the events that are over (no next date)
+        nexts = (query.where(Event.next_start.is_not(None), EventOccurrence.ends_at == Event.next_end,
+                             Event.next_end > now)
                  .order_by(None).order_by(Event.next_start, Event.id))
         return nexts if limit is None else nexts.limit(limit)
     if order is None:

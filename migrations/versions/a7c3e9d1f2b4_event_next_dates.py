@@ -4,6 +4,8 @@ Revision ID: a7c3e9d1f2b4
 Revises: 3f2b8c1d4e57
 Create Date: 2026-12-04 11:30:00
 
+Also makes ix_events_community_id partial (meetups only), so SQLite walks the next-date index for lists.
+
 """
 from datetime import UTC, datetime
 
@@ -26,6 +28,11 @@ def upgrade():
         batch_op.add_column(sa.Column('next_end', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_events_next_start'), ['next_start'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_next_end'), ['next_end'], unique=False)
+        # Meetups only: see Event.community_id.
+        batch_op.drop_index('ix_events_community_id')
+        batch_op.create_index('ix_events_community_id', ['community_id'], unique=False,
+                              sqlite_where=sa.text('community_id IS NOT NULL'),
+                              postgresql_where=sa.text('community_id IS NOT NULL'))
     with op.batch_alter_table('event_occurrences', schema=None) as batch_op:
         batch_op.create_index('ix_event_occurrences_event_end', ['event_id', 'ends_at'], unique=False)
     # Fill the new columns for the events already there: each one's first date ending after now.
@@ -46,6 +53,8 @@ def downgrade():
     with op.batch_alter_table('event_occurrences', schema=None) as batch_op:
         batch_op.drop_index('ix_event_occurrences_event_end')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_community_id')
+        batch_op.create_index('ix_events_community_id', ['community_id'], unique=False)
         batch_op.drop_index(batch_op.f('ix_events_next_end'))
         batch_op.drop_index(batch_op.f('ix_events_next_start'))
         batch_op.drop_column('next_end')
