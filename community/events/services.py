@@ -237,7 +237,9 @@ def events_during(start: datetime, end: datetime, limit: int, filters: ListingFi
     if now is not None and start >= now:
         refresh_next_dates(now)
         if start == now:  # today: each event's first date here is its stored next one
-            query = (query.where(EventOccurrence.ends_at == Event.next_end, Event.next_end > now)
+            # next_start < end as well: the next-date index's range is then the day's few events
+            query = (query.where(EventOccurrence.ends_at == Event.next_end, Event.next_start.is_not(None),
+                                 Event.next_start < end)
                      .order_by(case((Event.next_start < start, 1), else_=0), Event.next_start, Event.id))
             return list(db.session.scalars(query.limit(limit)))
         query = query.where(EventOccurrence.starts_at >= earliest_next_start())
