@@ -25,7 +25,7 @@ from community import create_app  # noqa: E402
 PAGES = [
     "/", "/events", "/events?area=midori", "/events?when=month&category=kosodate", "/calendar", "/shops",
     "/notices", "/areas/minami", "/search?q=子育て", "/search?q=こそだて&area=chuo", "/api/v1/events",
-    "/events.atom", "/events.ics", "/communities", "/board",
+    "/events.atom", "/events.ics", "/events.csv", "/signage", "/communities", "/board",
 ]
 # Pages whose address comes from the seeded data (see `_data_pages`); "/me" is asked by a signed-in member.
 DATA_PAGES = ("/communities/<slug>", "/board/<thread>", "/communities/<slug>/topics/<long topic>", "/me")
@@ -95,7 +95,8 @@ def main(argv=None) -> int:
 
     instance = args.instance or Path(tempfile.mkdtemp(prefix="community-bench-"))
     app = create_app({"INSTANCE_PATH": str(instance), "SEARCH_INLINE_DRAIN": False, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "PAGE_CACHE": args.cached})
+                      "RATELIMIT_ENABLED": False, "PAGE_CACHE": args.cached,
+                      **({} if args.cached else {"CACHE_TYPE": "NullCache"})})
     with app.app_context():
         from sqlalchemy import select
 

@@ -83,6 +83,7 @@ class DefaultConfig:
 
     CACHE_TYPE = "SimpleCache"        # responses kept until the content changes (community/cache.py), per process
     CACHE_THRESHOLD = 500             # responses kept at most (then the oldest go)
+    NEXT_DATES_CHECK_SECONDS = 30     # how often upcoming lists look for events whose stored next date is over
     PAGE_CACHE = True                 # whole pages for visitors not signed in, until what they show changes
     # Maps (Leaflet, shipped under static/vendor): the tile server's URL template and the attribution its licence asks
     # for (HTML). The Content-Security-Policy allows images from this one host (security.py).

@@ -34,10 +34,13 @@ class Page:
     per_page: int
     total: int
     items: list = field(default_factory=list)
+    capped: bool = False  # total is a bound: there are more rows than it says (「1,000件以上」)
 
     @property
     def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
+        if not self.per_page:
+            return 1
+        return max(1, ceil(self.total / self.per_page)) + (1 if self.capped else 0)  # capped: at least one more
 
     @property
     def has_prev(self) -> bool:

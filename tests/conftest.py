@@ -66,6 +66,9 @@ def _base_config(instance) -> dict:
         # Pages are rendered for each request (statement counts measure rendering); tests/main/test_page_cache.py
         # and the tests that name it turn the page cache on.
         "PAGE_CACHE": False,
+        # Upcoming lists look for passed event dates every so often (events.services.refresh_next_dates): not
+        # in the middle of a test counting statements; tests/events/test_next_dates.py makes the look due.
+        "NEXT_DATES_CHECK_SECONDS": 24 * 3600,
     }
 
 

@@ -269,6 +269,10 @@ def _seed_items(rng, write: Writer, count: int, stamp: int, groups: list[int], c
             items["shop"] += _insert_returning_ids(Shop, shops)
             items["notice"] += _insert_returning_ids(Notice, notices)
             db.session.commit()
+    from community.events.services import recompute_next_dates
+
+    recompute_next_dates()  # the dates were inserted in bulk: fill each event's next one (Event.next_start)
+    db.session.commit()
     return items
 
 

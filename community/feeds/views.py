@@ -11,13 +11,14 @@ from community.cache import same_for_everyone
 from community.content.filters import event_window, parse_filters
 from community.content.listing import public_items_query
 from community.events.models import Event, EventOccurrence
-from community.events.services import first_occurrences, load_event, occurrences_query
+from community.events.services import first_occurrences, load_event, occurrences_query, opens_now, refresh_next_dates
 from community.extensions import db
 from community.feeds.builders import atom_feed, calendar_document
 from community.locale import site_name
 from community.notices.models import Notice
 from community.shops.models import Shop
 from community.text import plain_text
+from community.timeutil import now_utc
 
 bp = Blueprint("feeds", __name__)
 
@@ -50,7 +51,9 @@ def events_atom():
 
     # One entry per event, at its next date: an Atom id names one entry, and a weekly event would
     # otherwise fill the feed with copies of itself.
-    query = first_occurrences(occurrences_query(filters), FEED_SIZE, past=filters.when == "past")
+    now = now_utc()
+    query = first_occurrences(occurrences_query(filters, now), FEED_SIZE, past=filters.when == "past",
+                              now=now if opens_now(filters, now) else None)
     entries = [_entry(o.event, o.event.title, event_span(o.starts_at, o.ends_at, o.event.all_day))
                for o in db.session.scalars(query)]
     body = atom_feed(_("イベント"), request.url, url_for("events.index", **filters.args(), _external=True), entries)
@@ -82,7 +85,15 @@ def notices_atom():
 @same_for_everyone
 def events_ics():
     filters = parse_filters(request.args)
-    start, end = event_window(filters)
+    now = now_utc()
+    start, end = event_window(filters, now)
+    if opens_now(filters, now):
+        # An event has a date in [now, end) when its next one starts before `end`: no scan of the dates.
+        refresh_next_dates(now)
+        query = public_items_query(Event, filters, order=(Event.next_start, Event.id)).where(Event.next_end > now)
+        if end is not None:
+            query = query.where(Event.next_start < end)
+        return _calendar_response(db.session.scalars(query.limit(ICS_LIMIT)).unique())
     dates = select(EventOccurrence.event_id)
     if start is not None:
         dates = dates.where(EventOccurrence.ends_at > start)
@@ -91,7 +102,10 @@ def events_ics():
         over = filters.when == "past"
         dates = dates.where(EventOccurrence.ends_at <= end if over else EventOccurrence.starts_at < end)
     query = public_items_query(Event, filters, order=(Event.starts_at, Event.id)).where(Event.id.in_(dates))
-    events = db.session.scalars(query.limit(ICS_LIMIT)).unique()
+    return _calendar_response(db.session.scalars(query.limit(ICS_LIMIT)).unique())
+
+
+def _calendar_response(events) -> Response:
     body = calendar_document(_("%(site)s イベント", site=site_name()), events)
     return Response(body, content_type=ICS, headers={"Content-Disposition": 'inline; filename="events.ics"'})
 

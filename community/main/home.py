@@ -57,9 +57,9 @@ def whats_on(now: datetime | None = None, size: int = SECTION_SIZE) -> dict:
 
     now = now or now_utc()
     today, weekend = today_period(now), weekend_period(now)
-    today_events = events_during(today.start, today.end, size)
+    today_events = events_during(today.start, today.end, size, now=now)
     weekend_events = events_during(weekend.start, weekend.end, size,
-                                   leave_out=[o.event_id for o in today_events])
+                                   leave_out=[o.event_id for o in today_events], now=now)
     return {"today": today, "today_events": today_events, "weekend": weekend, "weekend_events": weekend_events,
             "weekend_is_now": is_weekend(today.first)}
 

@@ -10,11 +10,12 @@ from community.areas.models import Area
 from community.content.filters import ListingFilters
 from community.content.listing import public_items_query
 from community.events.models import Event
-from community.events.services import first_occurrences, occurrences_query
+from community.events.services import first_occurrences, occurrences_query, opens_now
 from community.extensions import db
 from community.maps.gazetteer import Place, locate
 from community.shops.models import Shop
 from community.templating import format_day
+from community.timeutil import now_utc
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,10 @@ def shop_markers(filters: ListingFilters, limit: int) -> tuple[list[Marker], boo
 def event_markers(filters: ListingFilters, limit: int) -> tuple[list[Marker], bool]:
     """The events the listing shows for `filters` that have a place, each once at its next date (a past view: its
     latest): at most `limit`, and whether there are more. One statement (the listing's query, with its policy)."""
-    query = occurrences_query(filters).where(*_placed(Event))
-    occurrences = db.session.scalars(first_occurrences(query, limit + 1, past=filters.when == "past")).unique().all()
+    now = now_utc()
+    query = occurrences_query(filters, now).where(*_placed(Event))
+    occurrences = db.session.scalars(first_occurrences(query, limit + 1, past=filters.when == "past",
+                                                       now=now if opens_now(filters, now) else None)).unique().all()
     markers = []
     for occurrence in occurrences[:limit]:
         event = occurrence.event

@@ -14,7 +14,7 @@ from community.content import services as content
 from community.content.models import Status
 from community.db import utcnow
 from community.events.models import Event, EventOccurrence
-from community.events.services import EVENT_FIELDS, occurrence_starts
+from community.events.services import EVENT_FIELDS, occurrence_starts, set_next_from
 from community.extensions import db
 from community.opendata.genres import CategoryMatcher
 from community.opendata.places import Placement, Placer
@@ -300,8 +300,12 @@ def _replace_occurrences(events: list[Event]) -> None:
     if not events:
         return
     db.session.execute(delete(EventOccurrence).where(EventOccurrence.event_id.in_([e.id for e in events])))
-    rows = [{"event_id": event.id, "starts_at": start, "ends_at": start + (event.ends_at - event.starts_at)}
-            for event in events for start in occurrence_starts(event)]
+    rows = []
+    for event in events:
+        dates = [{"event_id": event.id, "starts_at": start, "ends_at": start + (event.ends_at - event.starts_at)}
+                 for start in occurrence_starts(event)]
+        set_next_from(event, dates)
+        rows += dates
     db.session.execute(EventOccurrence.__table__.insert(), rows)
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, stream_with_context
 
 from community.content.filters import parse_filters
 from community.content.listing import public_items_query
-from community.events.services import listed_occurrences
+from community.events.models import Event
+from community.events.services import first_occurrences, occurrences_query, opens_now
 from community.extensions import db
 from community.opendata.services import event_record, facility_record
-from community.opendata.writer import write_events, write_facilities
+from community.opendata.writer import stream_events, write_facilities
 from community.shops.models import Shop
+from community.timeutil import now_utc
 
 bp = Blueprint("opendata", __name__)
 
@@ -24,15 +26,23 @@ def _csv(body: bytes, name: str) -> Response:
 
 @bp.route("/events.csv")
 def export_events():
+    """The listing's events (never a meetup) as the file, streamed: rows go out as they are read, a few hundred
+    at a time, with no count and no list of them all in memory."""
     filters = parse_filters(request.args)
     filters.page = 1
-    page = listed_occurrences(filters, per_page=EXPORT_LIMIT)
-    seen, events = set(), []
-    for occurrence in page.items:
-        if occurrence.event.id not in seen and occurrence.event.community_id is None:  # never a meetup
-            seen.add(occurrence.event.id)
-            events.append(occurrence.event)
-    return _csv(write_events([event_record(e) for e in events]), "141500_event.csv")
+    now = now_utc()
+    query = first_occurrences(occurrences_query(filters, now).where(Event.community_id.is_(None)), EXPORT_LIMIT,
+                              past=filters.when == "past", now=now if opens_now(filters, now) else None)
+
+    def records():
+        seen = set()
+        for occurrence in db.session.scalars(query.execution_options(yield_per=500)):
+            if occurrence.event.id not in seen:
+                seen.add(occurrence.event.id)
+                yield event_record(occurrence.event)
+
+    return Response(stream_with_context(stream_events(records())), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="141500_event.csv"', "Content-Type": "text/csv; charset=utf-8"})
 
 
 @bp.route("/shops.csv")

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 
 from community.opendata import values as v
@@ -61,14 +61,31 @@ def write_facilities(records: Iterable[FacilityRecord], local_gov_code: str = PO
     return _write(FACILITIES_STANDARD, records, _typed_cells, local_gov_code, city_name, encoding)
 
 
+def stream_events(records: Iterable[EventRecord], local_gov_code: str = PORTAL_CODE,
+                  city_name: str = PORTAL_CITY) -> Iterator[bytes]:
+    """write_events a few rows at a time (UTF-8 with its BOM): for a response that starts before the last row is
+    read."""
+    yield codecs.BOM_UTF8
+    for text in _texts(EVENTS_STANDARD, records, _event_cells, local_gov_code, city_name):
+        yield text.encode("utf-8", errors="replace")
+
+
 def _write(layout: Layout, records, typed_cells, local_gov_code: str, city_name: str, encoding: str) -> bytes:
     codec = _ENCODING_NAMES.get(encoding.lower())
     if codec is None:
         raise ValueError(f"unsupported encoding {encoding!r}: use 'utf-8' or 'cp932'")
+    text = "".join(_texts(layout, records, typed_cells, local_gov_code, city_name))
+    if codec == CP932:
+        return encode_cp932(text)
+    return codecs.BOM_UTF8 + text.encode("utf-8", errors="replace")
+
+
+def _texts(layout: Layout, records, typed_cells, local_gov_code: str, city_name: str, chunk: int = 200):
+    """The CSV text: the header, then the rows `chunk` at a time."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(layout.columns)
-    for record in records:
+    for count, record in enumerate(records, start=1):
         cells = typed_cells(layout, record)
         # Columns no record field claims (対象者, 画像, 所在地_町字 …) come back out of extra, where the
         # reader put them, so that a file read and written again keeps them.
@@ -83,10 +100,11 @@ def _write(layout: Layout, records, typed_cells, local_gov_code: str, city_name:
                 value = cells.get(column, "") or extra.get(header_key(column), "")
             row.append(v.guard_formula(value))
         writer.writerow(row)
-    text = buffer.getvalue()
-    if codec == CP932:
-        return encode_cp932(text)
-    return codecs.BOM_UTF8 + text.encode("utf-8", errors="replace")
+        if count % chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _typed_cells(layout: Layout, record) -> dict[str, str]:

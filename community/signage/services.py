@@ -148,7 +148,8 @@ def _event_slides(options: SignageOptions, now: datetime) -> list[dict]:
     )
     # A repeating event shows its next date only, and does not push other events off the screen.
     slides = []
-    for occurrence in db.session.scalars(first_occurrences(_place_and_topic(query, Event, options), MAX_EVENTS)):
+    query = first_occurrences(_place_and_topic(query, Event, options), MAX_EVENTS, now=now)
+    for occurrence in db.session.scalars(query):
         event = occurrence.event
         place = " · ".join(p for p in (event.venue_name, event.area.label if event.area else "") if p)
         slides.append({"id": f"event-{event.id}", "kind": "event", "kind_label": _("イベント"),
