@@ -111,6 +111,8 @@
 # CACHE_THRESHOLD = 500
 # Whole pages for visitors who are not signed in, kept the same way (False: render every page).
 # PAGE_CACHE = True
+# How often upcoming lists look for events whose stored next date is over (seconds; each process on its own).
+# NEXT_DATES_CHECK_SECONDS = 30
 
 # --- Maps ---------------------------------------------------------------------------------------------------
 # The tile server (a URL template; Leaflet's {s} subdomains work) and the attribution its licence asks for (HTML).

@@ -15,8 +15,8 @@ from community.areas.forms import category_choices
 from community.extensions import db
 from community.forms import ButtonForm, TextRequired, at_most
 from community.moderation.audit import record
+from community.opendata import bp
 from community.opendata.genres import GenreMapping, ordered_genres
-from community.opendata.views import bp
 
 MATCHES = (SelectChoice("exact", _l("ジャンル名と完全に一致")),
            SelectChoice("word", _l("ジャンル・キーワード・題名に含まれる語")))

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Response, request, stream_with_context
 
 from community.content.filters import parse_filters
 from community.content.listing import public_items_query
 from community.events.models import Event
 from community.events.services import first_occurrences, occurrences_query, opens_now
 from community.extensions import db
+from community.opendata import bp
 from community.opendata.services import event_record, facility_record
 from community.opendata.writer import stream_events, write_facilities
 from community.shops.models import Shop
 from community.timeutil import now_utc
-
-bp = Blueprint("opendata", __name__)
 
 EXPORT_LIMIT = 5000
 

@@ -141,6 +141,7 @@ def _collect_changes(session, flush_context):
             rows.append({"item_kind": kind, "item_id": obj.id, "op": "cascade"})
     if _touches(session):
         rows.append({"item_kind": TOUCH, "item_id": 0, "op": "update"})
+    rows = _not_yet_logged(session, rows)
     if rows:
         connection = session.connection()
         statement = insert(SearchChange.__table__)
@@ -151,8 +152,28 @@ def _collect_changes(session, flush_context):
         session.info["search_changes"] = True
 
 
+def _not_yet_logged(session, rows: list[dict]) -> list[dict]:
+    """One row per item and kind of change in a transaction: a save that flushes twice (the item, then its dates)
+    logs the item once; a cascade already logged covers a later update."""
+    logged = session.info.setdefault("search_logged", set())
+    fresh = []
+    for row in rows:
+        key = (row["item_kind"], row["item_id"])
+        if (*key, row["op"]) in logged or (*key, "cascade") in logged:
+            continue
+        logged.add((*key, row["op"]))
+        fresh.append(row)
+    return fresh
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_logged(session, previous_transaction):
+    session.info.pop("search_logged", None)  # rows written in a rolled-back savepoint are gone: log again
+
+
 @event.listens_for(Session, "after_commit")
 def _wake_indexer(session):
+    session.info.pop("search_logged", None)
     if session.info.pop("search_changes", False):
         indexer = _current_indexer()
         if indexer is not None:
