@@ -14,7 +14,8 @@ from community.shops.models import ShopKind
 from community.shops.services import TAG_CHOICES
 
 KIND_LABELS = {ShopKind.SHOP: _l("お店"), ShopKind.RESTAURANT: _l("飲食店"), ShopKind.CLINIC: _l("医療・福祉"),
-               ShopKind.FACILITY: _l("公共施設（公民館・図書館など）"), ShopKind.OTHER: _l("その他")}
+               ShopKind.FACILITY: _l("公共施設（公民館・図書館など）"),
+               ShopKind.SHELTER: _l("指定緊急避難場所"), ShopKind.AED: _l("AED設置場所"), ShopKind.OTHER: _l("その他")}
 
 
 class MultiCheckboxField(SelectMultipleField):
