@@ -10,6 +10,8 @@ from community.areas.services import area_tree, ordered_categories
 from community.args import whole_number
 from community.content.filters import parse_filters
 from community.maps import services
+from community.opendata.layouts import HAZARDS
+from community.shops.forms import KIND_LABELS
 
 bp = Blueprint("maps", __name__)
 
@@ -28,7 +30,10 @@ def _list_args() -> dict:
 def _page(kind: str):
     title, list_endpoint, _markers, dates = MAPS[kind]
     filters = parse_filters(request.args)
-    return render_template("maps/listing.html", kind=kind, title=title(), filters=filters, dates=dates,
+    shop_filters = {} if kind != "shops" else {"kind_choices": KIND_LABELS, "hazard_choices": [(h, h) for h in HAZARDS]}
+    if kind == "shops" and filters.kind:
+        title = lambda: _("%(kind)sの地図", kind=KIND_LABELS[filters.kind])  # noqa: E731
+    return render_template("maps/listing.html", kind=kind, title=title(), filters=filters, dates=dates, **shop_filters,
                            list_endpoint=list_endpoint, areas=area_tree(), categories=ordered_categories(),
                            markers_url=url_for(f"maps.{kind}_markers", **_list_args()), list_args=_list_args())
 

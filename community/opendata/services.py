@@ -445,6 +445,12 @@ def place_record(shop: Shop) -> FacilityRecord:
                 raw[column] = ""
             elif raw.get(column, "").strip() not in TRUTHY:
                 raw[column] = "1"
+    for attribute, column in (("latitude", "緯度"), ("longitude", "経度")):
+        try:  # the cell as written ("35.5950") while it still says the stored number
+            if raw.get(column) and float(raw[column]) == getattr(shop, attribute):
+                setattr(record, attribute, None)
+        except ValueError:
+            pass
     record.extra = raw
     return record
 

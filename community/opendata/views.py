@@ -8,8 +8,8 @@ from community.content.filters import parse_filters
 from community.content.listing import public_items_query
 from community.events.services import listed_occurrences
 from community.extensions import db
-from community.opendata.services import event_record, facility_record
-from community.opendata.writer import write_events, write_facilities
+from community.opendata.services import event_record, facility_record, place_record
+from community.opendata.writer import write_aeds, write_events, write_facilities, write_shelters
 from community.shops.models import Shop
 
 bp = Blueprint("opendata", __name__)
@@ -38,7 +38,27 @@ def export_events():
 @bp.route("/shops.csv")
 def export_facilities():
     filters = parse_filters(request.args)
-    shops = db.session.scalars(public_items_query(Shop, filters).limit(EXPORT_LIMIT))
+    query = public_items_query(Shop, filters)
+    if not filters.kind:  # shelters and AEDs have layouts of their own
+        query = query.where(Shop.kind.not_in(("shelter", "aed")))
+    shops = db.session.scalars(query.limit(EXPORT_LIMIT))
     return _csv(write_facilities([facility_record(s) for s in shops]), "141500_public_facility.csv")
+
+
+def _places_csv(kind: str, write, name: str) -> Response:
+    filters = parse_filters(request.args)
+    filters.kind = kind
+    shops = db.session.scalars(public_items_query(Shop, filters).limit(EXPORT_LIMIT))
+    return _csv(write([place_record(s) for s in shops]), name)
+
+
+@bp.route("/shelters.csv")
+def export_shelters():
+    return _places_csv("shelter", write_shelters, "141500_evacuation_space.csv")
+
+
+@bp.route("/aeds.csv")
+def export_aeds():
+    return _places_csv("aed", write_aeds, "141500_aed.csv")
 
 
