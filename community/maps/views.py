@@ -10,8 +10,7 @@ from community.areas.services import area_tree, ordered_categories
 from community.args import whole_number
 from community.content.filters import parse_filters
 from community.maps import services
-from community.opendata.layouts import HAZARDS
-from community.shops.forms import KIND_LABELS
+from community.shops.forms import HAZARD_LABELS, KIND_LABELS
 
 bp = Blueprint("maps", __name__)
 
@@ -30,7 +29,7 @@ def _list_args() -> dict:
 def _page(kind: str):
     title, list_endpoint, _markers, dates = MAPS[kind]
     filters = parse_filters(request.args)
-    shop_filters = {} if kind != "shops" else {"kind_choices": KIND_LABELS, "hazard_choices": [(h, h) for h in HAZARDS]}
+    shop_filters = {} if kind != "shops" else {"kind_choices": KIND_LABELS, "hazard_choices": list(HAZARD_LABELS.items())}
     if kind == "shops" and filters.kind:
         title = lambda: _("%(kind)sの地図", kind=KIND_LABELS[filters.kind])  # noqa: E731
     return render_template("maps/listing.html", kind=kind, title=title(), filters=filters, dates=dates, **shop_filters,

@@ -17,6 +17,11 @@ KIND_LABELS = {ShopKind.SHOP: _l("お店"), ShopKind.RESTAURANT: _l("飲食店")
                ShopKind.FACILITY: _l("公共施設（公民館・図書館など）"),
                ShopKind.SHELTER: _l("指定緊急避難場所"), ShopKind.AED: _l("AED設置場所"), ShopKind.OTHER: _l("その他")}
 
+# The disaster types of 指定緊急避難場所一覧 (layouts.HAZARDS, the values stored and filtered by) as shown.
+HAZARD_LABELS = {"洪水": _l("洪水"), "崖崩れ、土石流及び地滑り": _l("崖崩れ、土石流及び地滑り"), "高潮": _l("高潮"),
+                 "地震": _l("地震"), "津波": _l("津波"), "大規模な火事": _l("大規模な火事"), "内水氾濫": _l("内水氾濫"),
+                 "火山現象": _l("火山現象")}
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
