@@ -29,10 +29,12 @@ def _list_args() -> dict:
 def _page(kind: str):
     title, list_endpoint, _markers, dates = MAPS[kind]
     filters = parse_filters(request.args)
-    shop_filters = {} if kind != "shops" else {"kind_choices": KIND_LABELS, "hazard_choices": list(HAZARD_LABELS.items())}
-    if kind == "shops" and filters.kind:
-        title = lambda: _("%(kind)sの地図", kind=KIND_LABELS[filters.kind])  # noqa: E731
-    return render_template("maps/listing.html", kind=kind, title=title(), filters=filters, dates=dates, **shop_filters,
+    shop_filters, heading = {}, title()
+    if kind == "shops":
+        shop_filters = {"kind_choices": KIND_LABELS, "hazard_choices": list(HAZARD_LABELS.items())}
+        if filters.kind:
+            heading = _("%(kind)sの地図", kind=KIND_LABELS[filters.kind])
+    return render_template("maps/listing.html", kind=kind, title=heading, filters=filters, dates=dates, **shop_filters,
                            list_endpoint=list_endpoint, areas=area_tree(), categories=ordered_categories(),
                            markers_url=url_for(f"maps.{kind}_markers", **_list_args()), list_args=_list_args())
 
