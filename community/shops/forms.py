@@ -44,6 +44,14 @@ class ShopForm(CoordinatesMixin, ContentForm):
     tags = MultiCheckboxField(_l("特徴"), choices=[SelectChoice(t, t) for t in TAG_CHOICES])
     last_confirmed = DateField(_l("情報の最終確認日"), validators=[Optional()])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A shelter's tags are the disaster types it is designated for: offered (and so kept) as choices too.
+        if self.kind.data == ShopKind.SHELTER:
+            hazards = [SelectChoice(h, _l("対象とする災害: %(hazard)s", hazard=label))
+                       for h, label in HAZARD_LABELS.items()]
+            self.tags.choices = [*self.tags.choices, *hazards]
+
     def to_data(self) -> dict:
         def text(field):
             return (field.data or "").strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,14 @@ def test_home_and_footer_link_to_shelters_and_aeds(client):
     page = client.get("/").get_data(as_text=True)
     assert page.count('href="/shops?kind=shelter"') >= 2  # the home's 「もしものとき」 and the footer
     assert 'href="/shops?kind=aed"' in page and 'href="/shops/map?kind=shelter"' in page
+
+
+def test_editing_a_shelter_keeps_its_disaster_types(app, client, runner, make_user, make_group, login):
+    owner = make_user()
+    city = make_group(slug="sagamihara-city", name="相模原市", area="sagamihara", owner=owner)
+    run(runner, "import-shelters", str(SHELTERS), "--group", city.slug)
+    park = next(s for s in shops(app, "shelter") if s.name == "横山公園")
+    login(owner)
+    page = client.get(f"/shops/{park.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="tags"[^>]*value="地震"', page)
+    assert not re.search(r'<input checked[^>]*name="tags"[^>]*value="洪水"', page)
