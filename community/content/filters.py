@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import String, cast
 
 from community.areas.models import Area, Category
 from community.areas.services import area_and_descendants_clause, area_by_slug, category_by_slug
@@ -25,6 +27,8 @@ class ListingFilters:
     date_from: date | None = None
     date_to: date | None = None
     page: int = 1
+    kind: str = ""  # shops only: one ShopKind ("shelter", "aed" …)
+    hazard: str = ""  # shelters only: a disaster type (layouts.HAZARDS)
     errors: list[str] = field(default_factory=list)
 
     def args(self, **changes) -> dict:
@@ -35,6 +39,8 @@ class ListingFilters:
             "when": self.when if self.when != "upcoming" else None,
             "from": self.date_from.isoformat() if self.date_from and self.when == "range" else None,
             "to": self.date_to.isoformat() if self.date_to and self.when == "range" else None,
+            "kind": self.kind or None,
+            "hazard": self.hazard or None,
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value}
@@ -50,6 +56,20 @@ def parse_filters(args) -> ListingFilters:
         filters.category = category_by_slug(args["category"])
         if filters.category is None:
             filters.errors.append(_("指定された分野が見つかりません。すべての分野を表示しています。"))
+    if args.get("kind"):
+        from community.shops.models import ShopKind
+
+        if args["kind"] in {kind.value for kind in ShopKind}:
+            filters.kind = args["kind"]
+        else:
+            filters.errors.append(_("指定された種類が見つかりません。すべての種類を表示しています。"))
+    if args.get("hazard"):
+        from community.opendata.layouts import HAZARDS
+
+        if args["hazard"] in HAZARDS:
+            filters.hazard = args["hazard"]
+        else:
+            filters.errors.append(_("指定された災害の種類が見つかりません。すべての避難場所を表示しています。"))
     page = args.get("page", "1")
     filters.page = page_number(page)
     when = args.get("when") or "upcoming"
@@ -68,6 +88,13 @@ def apply_place_and_topic(query, model, filters: ListingFilters):
         query = query.where(area_and_descendants_clause(model.area_id, filters.area))
     if filters.category is not None:
         query = query.where(model.category_id == filters.category.id)
+    if getattr(model, "KIND", None) == "shop":
+        if filters.kind:
+            query = query.where(model.kind == filters.kind)
+        if filters.hazard:
+            # tags is a JSON list; its stored text holds the name as json.dumps writes it (the same on SQLite and
+            # PostgreSQL, since SQLAlchemy serialises it), quotes included, so a part of a longer name cannot match.
+            query = query.where(cast(model.tags, String).contains(json.dumps(filters.hazard), autoescape=True))
     return query
 
 

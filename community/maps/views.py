@@ -10,6 +10,7 @@ from community.areas.services import area_tree, ordered_categories
 from community.args import whole_number
 from community.content.filters import parse_filters
 from community.maps import services
+from community.shops.forms import HAZARD_LABELS, KIND_LABELS
 
 bp = Blueprint("maps", __name__)
 
@@ -28,7 +29,12 @@ def _list_args() -> dict:
 def _page(kind: str):
     title, list_endpoint, _markers, dates = MAPS[kind]
     filters = parse_filters(request.args)
-    return render_template("maps/listing.html", kind=kind, title=title(), filters=filters, dates=dates,
+    shop_filters, heading = {}, title()
+    if kind == "shops":
+        shop_filters = {"kind_choices": KIND_LABELS, "hazard_choices": list(HAZARD_LABELS.items())}
+        if filters.kind:
+            heading = _("%(kind)sの地図", kind=KIND_LABELS[filters.kind])
+    return render_template("maps/listing.html", kind=kind, title=heading, filters=filters, dates=dates, **shop_filters,
                            list_endpoint=list_endpoint, areas=area_tree(), categories=ordered_categories(),
                            markers_url=url_for(f"maps.{kind}_markers", **_list_args()), list_args=_list_args())
 

@@ -87,7 +87,13 @@ def _kind_of(write):
     from community.opendata import services
     from community.shops.models import Shop
 
-    return (Event, "opendata-event") if write is services.import_events else (Shop, "opendata-facility")
+    if write is services.import_events:
+        return Event, "opendata-event"
+    if write is services.import_shelters:
+        return Shop, "opendata-shelter"
+    if write is services.import_aeds:
+        return Shop, "opendata-aed"
+    return Shop, "opendata-facility"
 
 
 def _import_command(name: str, what: str, reader: str, importer: str, label: str, doc: str) -> click.Command:
@@ -144,8 +150,23 @@ def _public_facilities_csv(encoding: str) -> bytes:
     from community.opendata.writer import write_facilities
     from community.shops.models import Shop
 
-    shops = db.session.scalars(public_items_query(Shop, order=(Shop.id,)))
+    # Shelters and AEDs have layouts of their own (export-shelters, export-aeds).
+    shops = db.session.scalars(public_items_query(Shop, order=(Shop.id,))
+                               .where(Shop.kind.not_in(("shelter", "aed"))))
     return write_facilities([facility_record(s) for s in shops], encoding=encoding)
+
+
+def public_places_csv(kind: str, encoding: str) -> bytes:
+    """Every public listing of kind "shelter" or "aed" in its current national layout."""
+    from community.content.listing import public_items_query
+    from community.extensions import db
+    from community.opendata.services import place_record
+    from community.opendata.writer import write_aeds, write_shelters
+    from community.shops.models import Shop
+
+    shops = db.session.scalars(public_items_query(Shop, order=(Shop.id,)).where(Shop.kind == kind))
+    write = write_shelters if kind == "shelter" else write_aeds
+    return write([place_record(s) for s in shops], encoding=encoding)
 
 
 COMMANDS = (
@@ -157,4 +178,12 @@ COMMANDS = (
                     _public_events_csv),
     _export_command("export-facilities", "Write every public shop/facility listing to PATH in the current national "
                     "layout.", _public_facilities_csv),
+    _import_command("import-shelters", "shelters", "read_shelters", "import_shelters", "避難場所を取り込み中",
+                    "Import a 指定緊急避難場所一覧 CSV as listings of kind shelter."),
+    _import_command("import-aeds", "AEDs", "read_aeds", "import_aeds", "AED設置場所を取り込み中",
+                    "Import an AED設置箇所一覧 CSV as listings of kind aed."),
+    _export_command("export-shelters", "Write every public shelter to PATH in the current 指定緊急避難場所一覧 layout.",
+                    lambda encoding: public_places_csv("shelter", encoding)),
+    _export_command("export-aeds", "Write every public AED place to PATH in the current AED設置箇所一覧 layout.",
+                    lambda encoding: public_places_csv("aed", encoding)),
 )

@@ -15,7 +15,10 @@ from community.opendata.errors import LayoutError
 
 EVENT = "event"
 FACILITY = "facility"
-KIND_TITLES = {EVENT: "イベント一覧", FACILITY: "公共施設一覧"}
+SHELTER = "shelter"
+AED = "aed"
+KIND_TITLES = {EVENT: "イベント一覧", FACILITY: "公共施設一覧", SHELTER: "指定緊急避難場所一覧",
+               AED: "AED設置箇所一覧"}
 
 # イベント一覧, older 推奨データセット layout (32 columns).
 EVENT_COLUMNS_LEGACY: tuple[str, ...] = (
@@ -68,6 +71,39 @@ FACILITY_COLUMNS_STANDARD: tuple[str, ...] = (
     "内線番号", "連絡先メールアドレス", "連絡先FormURL", "連絡先備考（その他、SNSなど）", "郵便番号",
     "法人番号", "団体名", "利用可能曜日", "開始時間", "終了時間", "利用可能日時特記事項", "料金（基本）",
     "料金（詳細）", "説明", "バリアフリー情報", "画像", "画像_ライセンス", "URL", "備考",
+)
+
+# 指定緊急避難場所一覧: the disaster types a place is designated for, one column each ("1" when it is).
+HAZARDS: tuple[str, ...] = ("洪水", "崖崩れ、土石流及び地滑り", "高潮", "地震", "津波", "大規模な火事", "内水氾濫",
+                            "火山現象")
+HAZARD_COLUMNS: tuple[str, ...] = tuple(f"災害種別_{hazard}" for hazard in HAZARDS)
+_SHELTER_TAIL = (*HAZARD_COLUMNS, "指定避難所との重複", "想定収容人数", "対象となる町会・自治会", "URL", "備考")
+
+# 指定緊急避難場所一覧, older 推奨データセット layout (as the published column definitions list it).
+SHELTER_COLUMNS_LEGACY: tuple[str, ...] = (
+    "NO", "名称", "名称_カナ", "住所", "方書", "緯度", "経度", "標高", "電話番号", "内線番号",
+    "都道府県コード又は市区町村コード", "都道府県名", "市区町村名", *_SHELTER_TAIL,
+)
+# 指定緊急避難場所一覧, current layout, column for column as 宇都宮市 publishes it (no definition sheet found).
+SHELTER_COLUMNS_STANDARD: tuple[str, ...] = (
+    "全国地方公共団体コード", "ID", "名称", "名称_カナ", "所在地_全国地方公共団体コード", "所在地_連結表記",
+    "所在地_都道府県", "所在地_市区町村", "所在地_町字", "所在地_番地以下", "建物名", "緯度", "経度", "電話番号",
+    *_SHELTER_TAIL,
+)
+# AED設置箇所一覧, older 推奨データセット layout.
+AED_COLUMNS_LEGACY: tuple[str, ...] = (
+    "都道府県コード又は市区町村コード", "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "住所", "方書", "緯度",
+    "経度", "設置位置", "電話番号", "内線番号", "法人番号", "団体名", "利用可能曜日", "開始時間", "終了時間",
+    "利用可能日時特記事項", "小児対応設備の有無", "URL", "備考",
+)
+# AED設置箇所一覧, current layout. NOT CONFIRMED against the デジタル庁 sheet (none found): the older columns on
+# the current conventions (code/ID/name header, split 所在地_*, 建物名等(方書), contact and 郵便番号 columns).
+AED_COLUMNS_STANDARD: tuple[str, ...] = (
+    "全国地方公共団体コード", "ID", "地方公共団体名", "名称", "名称_カナ", "名称_英字", "所在地_全国地方公共団体コード",
+    "町字ID", "所在地_連結表記", "所在地_都道府県", "所在地_市区町村", "所在地_町字", "所在地_番地以下",
+    "建物名等(方書)", "緯度", "経度", "設置位置", "電話番号", "内線番号", "連絡先メールアドレス", "連絡先FormURL",
+    "連絡先備考（その他、SNSなど）", "郵便番号", "法人番号", "団体名", "利用可能曜日", "開始時間", "終了時間",
+    "利用可能日時特記事項", "小児対応設備の有無", "画像", "画像_ライセンス", "URL", "備考",
 )
 
 # The columns that say who publishes the file; the writer fills them from its arguments.
@@ -172,7 +208,39 @@ FACILITIES_STANDARD = Layout(
             "postal_code": "郵便番号", "image_url": "画像"},
 )
 
-LAYOUTS: tuple[Layout, ...] = (EVENTS_LEGACY, EVENTS_STANDARD, FACILITIES_LEGACY, FACILITIES_STANDARD)
+_PLACE_FIELDS = {"name": "名称", "name_kana": "名称_カナ", "latitude": "緯度", "longitude": "経度",
+                 "phone": "電話番号", "url": "URL"}
+SHELTERS_LEGACY = Layout(
+    key="shelters_legacy", kind=SHELTER, title="指定緊急避難場所一覧（推奨データセット）",
+    columns=SHELTER_COLUMNS_LEGACY,
+    required=("NO", "名称", "住所", *HAZARD_COLUMNS),
+    fields={**_PLACE_FIELDS, "local_gov_code": "都道府県コード又は市区町村コード", "source_id": "NO",
+            "address": "住所", "building": "方書"},
+)
+SHELTERS_STANDARD = Layout(
+    key="shelters_standard", kind=SHELTER, title="指定緊急避難場所一覧（自治体標準オープンデータセット）",
+    columns=SHELTER_COLUMNS_STANDARD,
+    required=("全国地方公共団体コード", "ID", "名称", "所在地_連結表記", *HAZARD_COLUMNS),
+    fields={**_PLACE_FIELDS, "local_gov_code": "全国地方公共団体コード", "source_id": "ID",
+            "address": "所在地_連結表記", "building": "建物名"},
+)
+AEDS_LEGACY = Layout(
+    key="aeds_legacy", kind=AED, title="AED設置箇所一覧（推奨データセット）",
+    columns=AED_COLUMNS_LEGACY,
+    required=("NO", "名称", "住所", "設置位置"),
+    fields={**_PLACE_FIELDS, "local_gov_code": "都道府県コード又は市区町村コード", "source_id": "NO",
+            "address": "住所", "building": "方書"},
+)
+AEDS_STANDARD = Layout(
+    key="aeds_standard", kind=AED, title="AED設置箇所一覧（自治体標準オープンデータセット）",
+    columns=AED_COLUMNS_STANDARD,
+    required=("全国地方公共団体コード", "ID", "名称", "所在地_連結表記", "設置位置"),
+    fields={**_PLACE_FIELDS, "local_gov_code": "全国地方公共団体コード", "source_id": "ID",
+            "address": "所在地_連結表記", "building": "建物名等(方書)", "postal_code": "郵便番号"},
+)
+
+LAYOUTS: tuple[Layout, ...] = (EVENTS_LEGACY, EVENTS_STANDARD, FACILITIES_LEGACY, FACILITIES_STANDARD,
+                               SHELTERS_LEGACY, SHELTERS_STANDARD, AEDS_LEGACY, AEDS_STANDARD)
 
 
 def detect_layout(header: Sequence[str], kind: str) -> Layout:

@@ -18,7 +18,7 @@ from datetime import date, time
 
 from community.opendata import values as v
 from community.opendata.errors import EncodingError
-from community.opendata.layouts import EVENT, EVENT_GENRE_COLUMN, FACILITY, Layout, detect_layout
+from community.opendata.layouts import AED, EVENT, EVENT_GENRE_COLUMN, FACILITY, SHELTER, Layout, detect_layout
 from community.opendata.records import EventRecord, FacilityRecord, ImportResult, RowError
 from community.text import plain_text
 
@@ -39,6 +39,16 @@ def read_events(data: bytes, *, strict: bool = False) -> ImportResult:
 def read_facilities(data: bytes, *, strict: bool = False) -> ImportResult:
     """Read a 公共施設一覧 CSV (older or current layout) from its raw bytes."""
     return _read(data, FACILITY, _build_facility, strict)
+
+
+def read_shelters(data: bytes, *, strict: bool = False) -> ImportResult:
+    """Read a 指定緊急避難場所一覧 CSV (older or current layout); the disaster-type flags stay in ``extra``."""
+    return _read(data, SHELTER, _build_facility, strict)
+
+
+def read_aeds(data: bytes, *, strict: bool = False) -> ImportResult:
+    """Read an AED設置箇所一覧 CSV (older or current layout); 設置位置, hours and 小児対応 stay in ``extra``."""
+    return _read(data, AED, _build_facility, strict)
 
 
 def decode(data: bytes) -> tuple[str, str]:

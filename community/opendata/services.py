@@ -338,10 +338,125 @@ def import_facilities(records: list[FacilityRecord], group, areas: AreaMatcher, 
     rows = ((facility_key(r), r) for r in records)
     shops = _upsert(Shop, SHOP_FIELDS + SHOP_OPEN_DATA_FIELDS, group, rows,
                     lambda r: facility_data(r, areas, categories), summary, progress)
+    _confirmed(shops)
+    return summary
+
+
+def _confirmed(shops: list[Shop]) -> None:
     today = to_local(utcnow()).date()
     for shop in shops:  # confirmed by this file: only what it created or changed (an unchanged row is not touched)
         shop.last_confirmed = today
+
+
+# --- 指定緊急避難場所一覧 and AED設置箇所一覧 -----------------------------------------------------
+# Stored as listings of kind "shelter" / "aed". Every cell of the row is kept in extra_fields (the export writes
+# them back as they were); the disaster types a shelter is designated for are also its tags (the listing filters
+# by them); an AED's 設置位置 and hours go to opening_hours and the body so that the card says where and when.
+
+TRUTHY = frozenset({"1", "○", "◯", "〇", "有", "可", "true", "TRUE", "True", "●"})
+PLACE_HOMED = frozenset({"全国地方公共団体コード", "都道府県コード又は市区町村コード", "ID", "NO"})
+
+
+def hazards_of(raw: dict[str, str]) -> list[str]:
+    from community.opendata.layouts import HAZARDS
+
+    return [hazard for hazard in HAZARDS if raw.get(f"災害種別_{hazard}", "").strip() in TRUTHY]
+
+
+def _place_address(raw: dict[str, str], record: FacilityRecord) -> str:
+    return " ".join(p for p in (record.address, record.building) if p)
+
+
+def place_data(record: FacilityRecord, kind: str, areas: AreaMatcher) -> dict:
+    raw = record.raw
+    placement = areas.place(record, record.area_hint, address=record.address, postcode=record.postal_code)
+    hours, body, tags = "", "", []
+    if kind == ShopKind.SHELTER:
+        tags = hazards_of(raw)
+        lines = []
+        if tags:
+            lines.append("対象とする災害: " + "、".join(tags))
+        if raw.get("想定収容人数"):
+            lines.append(f"想定収容人数: {raw['想定収容人数']}")
+        if raw.get("対象となる町会・自治会"):
+            lines.append(f"対象となる町会・自治会: {raw['対象となる町会・自治会']}")
+        if raw.get("指定避難所との重複", "").strip() in TRUTHY:
+            lines.append("指定避難所を兼ねています")
+        body = "\n\n".join(p for p in ("\n".join(lines), raw.get("備考", "")) if p)
+    else:
+        times = "〜".join(t for t in (raw.get("開始時間", ""), raw.get("終了時間", "")) if t)
+        hours = " ".join(p for p in (raw.get("利用可能曜日", ""), times, raw.get("利用可能日時特記事項", "")) if p)
+        lines = [f"設置位置: {raw['設置位置']}"] if raw.get("設置位置") else []
+        if raw.get("小児対応設備の有無"):
+            lines.append(f"小児対応設備: {raw['小児対応設備の有無']}")
+        body = "\n\n".join(p for p in ("\n".join(lines), raw.get("備考", "")) if p)
+    return _placed(_as_plain_text({
+        "name": record.name, "name_kana": record.name_kana, "kind": kind,
+        "address": _place_address(raw, record), "latitude": record.latitude, "longitude": record.longitude,
+        "opening_hours": hours, "phone": record.phone, "website": record.url[:500], "barrier_free": "",
+        "tags": tags, "postal_code": record.postal_code[:10],
+        "extra_fields": {k: v for k, v in raw.items() if k not in PLACE_HOMED},
+        "category_id": None, "body": body,
+    }), placement)
+
+
+def place_key(kind: str, record: FacilityRecord) -> str:
+    return _source_key(f"opendata-{kind}", record.local_gov_code, record.source_id, record.name, record.address)
+
+
+def _import_places(kind: str, records: list[FacilityRecord], group, areas: AreaMatcher, progress=None):
+    summary = ImportSummary()
+    rows = ((place_key(kind, r), r) for r in records)
+    shops = _upsert(Shop, SHOP_FIELDS + SHOP_OPEN_DATA_FIELDS, group, rows,
+                    lambda r: place_data(r, kind, areas), summary, progress)
+    _confirmed(shops)
     return summary
+
+
+def import_shelters(records: list[FacilityRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
+    """Creates or updates one listing of kind "shelter" per 指定緊急避難場所 row; the caller commits."""
+    return _import_places(ShopKind.SHELTER, records, group, areas, progress)
+
+
+def import_aeds(records: list[FacilityRecord], group, areas: AreaMatcher, progress=None) -> ImportSummary:
+    """Creates or updates one listing of kind "aed" per AED設置箇所 row; the caller commits."""
+    return _import_places(ShopKind.AED, records, group, areas, progress)
+
+
+def place_record(shop: Shop) -> FacilityRecord:
+    """The row a shelter / AED listing is written back as: the cells it came with, the site's own values where they
+    were edited (name, place, phone, URL, the disaster types)."""
+    from community.opendata.layouts import HAZARDS
+
+    raw = dict(shop.extra_fields or {})
+    address_cell = raw.get("所在地_連結表記") or raw.get("住所", "")
+    building = raw.get("建物名") or raw.get("建物名等(方書)") or raw.get("方書", "")
+    composed = " ".join(p for p in (address_cell, building) if p)
+    record = FacilityRecord(
+        name=shop.name, name_kana=shop.name_kana,
+        address=address_cell if shop.address == composed else shop.address,
+        source_id=_export_id(shop, f"opendata-{shop.kind}"), latitude=shop.latitude, longitude=shop.longitude,
+        phone=shop.phone, url=shop.website, postal_code=shop.postal_code,
+    )
+    if shop.address != composed:
+        for column in ("建物名", "建物名等(方書)", "方書", "所在地_都道府県", "所在地_市区町村", "所在地_町字",
+                       "所在地_番地以下"):
+            raw.pop(column, None)
+    if shop.kind == ShopKind.SHELTER:
+        for hazard in HAZARDS:
+            column = f"災害種別_{hazard}"
+            if hazard not in (shop.tags or []):
+                raw[column] = ""
+            elif raw.get(column, "").strip() not in TRUTHY:
+                raw[column] = "1"
+    for attribute, column in (("latitude", "緯度"), ("longitude", "経度")):
+        try:  # the cell as written ("35.5950") while it still says the stored number
+            if raw.get(column) and float(raw[column]) == getattr(shop, attribute):
+                setattr(record, attribute, None)
+        except ValueError:
+            pass
+    record.extra = raw
+    return record
 
 
 # --- export -------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from community.events.models import Event
 from community.events.services import first_occurrences, occurrences_query, opens_now
 from community.extensions import db
 from community.opendata import bp
-from community.opendata.services import event_record, facility_record
-from community.opendata.writer import stream_events, write_facilities
+from community.opendata.services import event_record, facility_record, place_record
+from community.opendata.writer import stream_events, write_aeds, write_facilities, write_shelters
 from community.shops.models import Shop
 from community.timeutil import now_utc
 
@@ -47,7 +47,27 @@ def export_events():
 @bp.route("/shops.csv")
 def export_facilities():
     filters = parse_filters(request.args)
-    shops = db.session.scalars(public_items_query(Shop, filters).limit(EXPORT_LIMIT))
+    query = public_items_query(Shop, filters)
+    if not filters.kind:  # shelters and AEDs have layouts of their own
+        query = query.where(Shop.kind.not_in(("shelter", "aed")))
+    shops = db.session.scalars(query.limit(EXPORT_LIMIT))
     return _csv(write_facilities([facility_record(s) for s in shops]), "141500_public_facility.csv")
+
+
+def _places_csv(kind: str, write, name: str) -> Response:
+    filters = parse_filters(request.args)
+    filters.kind = kind
+    shops = db.session.scalars(public_items_query(Shop, filters).limit(EXPORT_LIMIT))
+    return _csv(write([place_record(s) for s in shops]), name)
+
+
+@bp.route("/shelters.csv")
+def export_shelters():
+    return _places_csv("shelter", write_shelters, "141500_evacuation_space.csv")
+
+
+@bp.route("/aeds.csv")
+def export_aeds():
+    return _places_csv("aed", write_aeds, "141500_aed.csv")
 
 

@@ -16,10 +16,12 @@ from datetime import date, datetime, time
 
 from community.opendata import values as v
 from community.opendata.layouts import (
+    AEDS_STANDARD,
     EVENTS_STANDARD,
     FACILITIES_STANDARD,
     PUBLISHER_CODE_COLUMN,
     PUBLISHER_NAME_COLUMN,
+    SHELTERS_STANDARD,
     Layout,
     header_key,
 )
@@ -68,6 +70,18 @@ def stream_events(records: Iterable[EventRecord], local_gov_code: str = PORTAL_C
     yield codecs.BOM_UTF8
     for text in _texts(EVENTS_STANDARD, records, _event_cells, local_gov_code, city_name):
         yield text.encode("utf-8", errors="replace")
+
+
+def write_shelters(records: Iterable[FacilityRecord], local_gov_code: str = PORTAL_CODE,
+                   city_name: str = PORTAL_CITY, encoding: str = UTF8) -> bytes:
+    """CSV bytes in the current 指定緊急避難場所一覧 layout (see layouts.SHELTER_COLUMNS_STANDARD)."""
+    return _write(SHELTERS_STANDARD, records, _typed_cells, local_gov_code, city_name, encoding)
+
+
+def write_aeds(records: Iterable[FacilityRecord], local_gov_code: str = PORTAL_CODE,
+               city_name: str = PORTAL_CITY, encoding: str = UTF8) -> bytes:
+    """CSV bytes in the current AED設置箇所一覧 layout (see layouts.AED_COLUMNS_STANDARD)."""
+    return _write(AEDS_STANDARD, records, _typed_cells, local_gov_code, city_name, encoding)
 
 
 def _write(layout: Layout, records, typed_cells, local_gov_code: str, city_name: str, encoding: str) -> bytes:

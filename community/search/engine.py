@@ -330,32 +330,44 @@ class SearchIndex:
         # The default "now" is cut to the minute so that repeated requests share a cached ranking.
         now = to_naive_utc(now or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0))
         wanted = page * per_page
-        with self._searchers.searching() as searcher, self._reading:
-            try:
-                arrays = self._searchers.cached(searcher, ("arrays",), lambda: vector.IndexArrays(searcher))
-                allowed = self._searchers.cached(
-                    searcher, ("filter", repr(search_filter)), lambda: vector.allowed_mask(arrays, search_filter)
-                )
-                wanted_query = parsed.query if variants else parsed.exact
-                preferred = parsed.exact if variants else None
-                key = ("ranking", repr(wanted_query), repr(preferred), repr(search_filter), sort, now)
-                ranking = self._searchers.cached(
-                    searcher,
-                    key,
-                    lambda: vector.rank(arrays, wanted_query, allowed, sort, now, max(wanted, RANKING_DEPTH),
-                                        preferred),
-                )
-                if len(ranking.items) < min(wanted, ranking.total):  # a page deeper than the cached ranking
-                    ranking = vector.rank(arrays, wanted_query, allowed, sort, now, wanted, preferred)
-                page_items = ranking.items[wanted - per_page : wanted]
-                found = [(searcher.stored_fields(docnum), sort_key) for docnum, sort_key in page_items]
-            except INDEX_ERRORS as exc:
-                # Damage inside a segment surfaces only while reading it, as any of these errors.
-                self._note_damage(exc)
-                raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
+        for attempt in (1, 2):
+            with self._searchers.searching() as searcher, self._reading:
+                try:
+                    ranking, found = self._read_page(searcher, parsed, search_filter, variants, sort, now, wanted,
+                                                     per_page)
+                    break
+                except (*INDEX_ERRORS, TypeError) as exc:
+                    # Segment files are opened as they are first read: another process's merge may have removed
+                    # them since this searcher opened, so a fresh searcher (of the merged segments) tries again.
+                    # Damage inside a segment surfaces only while reading it, as any of these errors.
+                    if attempt == 1:
+                        self._searchers.close()
+                        continue
+                    if not isinstance(exc, INDEX_ERRORS):
+                        raise  # a TypeError that a fresh searcher repeats is a bug, not the index's trouble
+                    self._note_damage(exc)
+                    raise SearchUnavailable(f"cannot read the search index at {self.path}: {exc!r}") from exc
         hits = [self._hit(stored, sort_key, parsed if snippets else None) for stored, sort_key in found]
         facets = {name: dict(counts) for name, counts in ranking.facets.items()}
         return SearchResult(hits, ranking.total, facets, page, per_page, ranking.others)
+
+    def _read_page(self, searcher, parsed, search_filter, variants: bool, sort: str, now, wanted: int, per_page: int):
+        arrays = self._searchers.cached(searcher, ("arrays",), lambda: vector.IndexArrays(searcher))
+        allowed = self._searchers.cached(
+            searcher, ("filter", repr(search_filter)), lambda: vector.allowed_mask(arrays, search_filter)
+        )
+        wanted_query = parsed.query if variants else parsed.exact
+        preferred = parsed.exact if variants else None
+        key = ("ranking", repr(wanted_query), repr(preferred), repr(search_filter), sort, now)
+        ranking = self._searchers.cached(
+            searcher,
+            key,
+            lambda: vector.rank(arrays, wanted_query, allowed, sort, now, max(wanted, RANKING_DEPTH), preferred),
+        )
+        if len(ranking.items) < min(wanted, ranking.total):  # a page deeper than the cached ranking
+            ranking = vector.rank(arrays, wanted_query, allowed, sort, now, wanted, preferred)
+        page_items = ranking.items[wanted - per_page : wanted]
+        return ranking, [(searcher.stored_fields(docnum), sort_key) for docnum, sort_key in page_items]
 
     def nearby_spellings(self, word: str, limit: int = MAX_SPELLINGS) -> list[str]:
         """Words of the index one edit away from ``word`` (a character replaced, added or left out, or two

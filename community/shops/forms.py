@@ -14,7 +14,13 @@ from community.shops.models import ShopKind
 from community.shops.services import TAG_CHOICES, TAG_LABELS
 
 KIND_LABELS = {ShopKind.SHOP: _l("お店"), ShopKind.RESTAURANT: _l("飲食店"), ShopKind.CLINIC: _l("医療・福祉"),
-               ShopKind.FACILITY: _l("公共施設（公民館・図書館など）"), ShopKind.OTHER: _l("その他")}
+               ShopKind.FACILITY: _l("公共施設（公民館・図書館など）"),
+               ShopKind.SHELTER: _l("指定緊急避難場所"), ShopKind.AED: _l("AED設置場所"), ShopKind.OTHER: _l("その他")}
+
+# The disaster types of 指定緊急避難場所一覧 (layouts.HAZARDS, the values stored and filtered by) as shown.
+HAZARD_LABELS = {"洪水": _l("洪水"), "崖崩れ、土石流及び地滑り": _l("崖崩れ、土石流及び地滑り"), "高潮": _l("高潮"),
+                 "地震": _l("地震"), "津波": _l("津波"), "大規模な火事": _l("大規模な火事"), "内水氾濫": _l("内水氾濫"),
+                 "火山現象": _l("火山現象")}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -37,6 +43,14 @@ class ShopForm(CoordinatesMixin, ContentForm):
     barrier_free = TextAreaField(_l("バリアフリー情報"), validators=[Length(max=2000)])
     tags = MultiCheckboxField(_l("特徴"), choices=[SelectChoice(t, TAG_LABELS[t]) for t in TAG_CHOICES])
     last_confirmed = DateField(_l("情報の最終確認日"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A shelter's tags are the disaster types it is designated for: offered (and so kept) as choices too.
+        if self.kind.data == ShopKind.SHELTER:
+            hazards = [SelectChoice(h, _l("対象とする災害: %(hazard)s", hazard=label))
+                       for h, label in HAZARD_LABELS.items()]
+            self.tags.choices = [*self.tags.choices, *hazards]
 
     def to_data(self) -> dict:
         def text(field):

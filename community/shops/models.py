@@ -18,6 +18,8 @@ class ShopKind(StrEnum):
     RESTAURANT = "restaurant"
     CLINIC = "clinic"
     FACILITY = "facility"
+    SHELTER = "shelter"  # 指定緊急避難場所
+    AED = "aed"  # AED設置箇所
     OTHER = "other"
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, request
 
 from community.content.listing import listed_items
 from community.content.pages import ItemPages
-from community.shops.forms import KIND_LABELS, ShopForm
+from community.shops.forms import HAZARD_LABELS, KIND_LABELS, ShopForm
 from community.shops.models import Shop
 from community.shops.services import load_shop, save_shop
 
@@ -17,4 +17,4 @@ def _listing(filters):
 
 
 ItemPages(kind="shop", load=load_shop, listing=_listing, form_class=ShopForm, save=save_shop,
-          context={"kinds": KIND_LABELS}).register(bp)
+          context={"kinds": KIND_LABELS, "hazards": list(HAZARD_LABELS.items())}).register(bp)

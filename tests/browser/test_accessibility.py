@@ -127,6 +127,8 @@ PAGES: list[str | Visit] = [
     Visit("/shops", shows="main >> text=子育てカフェ ひだまり"),
     Visit("/shops/{shop}", name="shop page with its map", shows="#item-map .leaflet-marker-icon"),
     Visit("/shops/map", name="shops on the map", shows="#listing-map .leaflet-marker-icon", then=open_first_marker),
+    Visit("/shops?kind=shelter&hazard=地震", name="evacuation sites by disaster type", shows=".notice-urgent-hint"),
+    Visit("/shops/map?kind=aed", name="AED places on the map", shows="#listing-map"),
     Visit("/events/{event}/flyer", name="event flyer", shows=".flyer .qr-code"),
     Visit("/events/map", name="events on the map", shows="#listing-map .leaflet-marker-icon"),
     Visit("/notices", shows="main >> text=夏休みの子育て相談会のお知らせ"),
@@ -266,6 +268,7 @@ NOT_PAGES = {
     "static", "main.media", "main.healthz", "signage.qr", "api.events", "api.shops", "api.notices",
     "feeds.events_atom", "feeds.events_ics", "feeds.event_ics", "feeds.shops_atom", "feeds.notices_atom",
     "me.feed_atom", "me.feed_ics", "opendata.export_events", "opendata.export_facilities",
+    "opendata.export_shelters", "opendata.export_aeds",
     "moderation.audit_csv", "signage.data",
     "accounts.data_download",  # /settings/data.json: the member's data as a JSON file
     "board.reply",  # /board/replies/<id> redirects to the reply on its thread's page

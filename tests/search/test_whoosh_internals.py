@@ -81,3 +81,4 @@ def test_a_programming_error_is_not_hidden_as_index_trouble(tmp_path, make_doc, 
     monkeypatch.undo()
     assert index.query("図書館", ["public"]).total == 1
     index.close()
+
