@@ -109,6 +109,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     mail_worker.init_app(app)
 
+    from community.opendata import jobs as import_jobs
+
+    import_jobs.init_app(app)
+
     from community.commands import register_commands
 
     register_commands(app)
