@@ -164,5 +164,5 @@ def _import_view_modules() -> None:
 
     for module in ("areas.views", "areas.admin_views", "communities.views", "communities.membership_views",
                    "communities.topic_views", "communities.meetup_views", "moderation.views", "moderation.admin_views",
-                   "moderation.curation_views", "sitepages.views"):
+                   "moderation.curation_views", "sitepages.views", "opendata.import_views"):
         import_module(f"community.{module}")

@@ -19,8 +19,8 @@ from community.moderation.models import (  # noqa: F401
     ReviewRequest,
 )
 from community.notices.models import Notice  # noqa: F401
-from community.opendata.models import FeedLog, FeedSubscription, ImportJob  # noqa: F401
 from community.notifications.models import Notification  # noqa: F401
+from community.opendata.models import FeedLog, FeedSubscription, ImportJob  # noqa: F401
 from community.search.models import SearchChange, SearchHost  # noqa: F401
 from community.shops.models import Shop  # noqa: F401
 from community.signage.models import UrgentNotice  # noqa: F401

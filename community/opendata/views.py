@@ -40,5 +40,3 @@ def export_facilities():
     filters = parse_filters(request.args)
     shops = db.session.scalars(public_items_query(Shop, filters).limit(EXPORT_LIMIT))
     return _csv(write_facilities([facility_record(s) for s in shops]), "141500_public_facility.csv")
-
-
