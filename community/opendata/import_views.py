@@ -7,6 +7,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from community import policy
 from community.extensions import db
@@ -30,7 +31,7 @@ def import_upload():
     groups = list(db.session.scalars(query)) if query is not None else []
     policy.require(bool(groups))
     form = ImportForm()
-    form.group_id.choices = [(None, _("選んでください"))] + [(g.id, g.name) for g in groups]
+    form.group_id.choices = [SelectChoice("", _("選んでください"))] + [SelectChoice(g.id, g.name) for g in groups]
     if request.method == "GET" and request.args.get("group"):
         chosen = next((g for g in groups if g.slug == request.args["group"]), None)
         form.group_id.data = chosen.id if chosen else None
