@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy import select, update
 
 from community.background import Waker
@@ -246,5 +246,11 @@ def run_pending(app: Flask) -> int:
 
 def init_app(app: Flask) -> None:
     """IMPORT_SYNC (default: on under TESTING) runs a confirmed import before the request returns."""
+    def allow_big_files():
+        # Before CSRFProtect reads the form: a city's file may be larger than MAX_CONTENT_LENGTH allows elsewhere.
+        if request.endpoint == "opendata.import_upload":
+            request.max_content_length = app.config.get("IMPORT_MAX_BYTES", 32 * 1024 * 1024)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_big_files)
     app.extensions["opendata_importer"] = Waker("opendata-import", lambda: run_pending(app),
                                                 sync=app.config.get("IMPORT_SYNC", app.testing), interval=60)
