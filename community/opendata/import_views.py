@@ -13,6 +13,7 @@ from community import policy
 from community.extensions import db
 from community.forms import ButtonForm
 from community.groups.models import Group
+from community.locale import user_content_attrs
 from community.opendata import jobs
 from community.opendata import subscriptions as feeds
 from community.opendata.errors import OpenDataError
@@ -31,7 +32,8 @@ def import_upload():
     groups = list(db.session.scalars(query)) if query is not None else []
     policy.require(bool(groups))
     form = ImportForm()
-    form.group_id.choices = [SelectChoice("", _("選んでください"))] + [SelectChoice(g.id, g.name) for g in groups]
+    form.group_id.choices = [SelectChoice("", _("選んでください"))] + [
+        SelectChoice(g.id, g.name, render_kw=_user_content(g.name)) for g in groups]
     if request.method == "GET" and request.args.get("group"):
         chosen = next((g for g in groups if g.slug == request.args["group"]), None)
         form.group_id.data = chosen.id if chosen else None
@@ -54,6 +56,12 @@ def import_upload():
         recent = list(db.session.scalars(select(ImportJob).where(ImportJob.group_id.in_([g.id for g in groups]))
                                          .order_by(ImportJob.id.desc()).limit(10)))
     return render_template("opendata/import.html", form=form, recent=recent), 400 if form.errors else 200
+
+
+def _user_content(text: str) -> dict:
+    """user_content_attrs as a field's render_kw: a group's name is what people wrote, not the interface."""
+    attributes = str(user_content_attrs(text))
+    return {"data-user-content": True, **({"lang": "ja"} if 'lang="ja"' in attributes else {})} if attributes else {}
 
 
 def _job(job_id: int) -> ImportJob:
