@@ -109,6 +109,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     mail_worker.init_app(app)
 
+    from community.opendata import jobs as import_jobs
+
+    import_jobs.init_app(app)
+
     from community.commands import register_commands
 
     register_commands(app)
@@ -167,5 +171,5 @@ def _import_view_modules() -> None:
 
     for module in ("areas.views", "areas.admin_views", "communities.views", "communities.membership_views",
                    "communities.topic_views", "communities.meetup_views", "moderation.views", "moderation.admin_views",
-                   "moderation.curation_views", "sitepages.views", "opendata.admin_views"):
+                   "moderation.curation_views", "sitepages.views", "opendata.admin_views", "opendata.import_views"):
         import_module(f"community.{module}")

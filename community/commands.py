@@ -19,10 +19,11 @@ def register_commands(app) -> None:
     from community.mail.cli import COMMANDS as MAIL_COMMANDS
     from community.me.cli import COMMANDS as ME_COMMANDS
     from community.opendata.cli import COMMANDS as OPENDATA_COMMANDS
+    from community.opendata.feed_cli import COMMANDS as FEED_COMMANDS
     from community.search.cli import COMMANDS as SEARCH_COMMANDS
 
-    for command in (init_db, serve, create_admin, seed, backup, restore, *OPENDATA_COMMANDS, *SEARCH_COMMANDS,
-                    *ME_COMMANDS,
+    for command in (init_db, serve, create_admin, seed, backup, restore, *OPENDATA_COMMANDS, *FEED_COMMANDS,
+                    *SEARCH_COMMANDS, *ME_COMMANDS,
                     *MAIL_COMMANDS):
         app.cli.add_command(command)
 

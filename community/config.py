@@ -100,6 +100,15 @@ class DefaultConfig:
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
+    # Open data. A CSV uploaded at /import may be larger than other uploads (10,000 rows of 80 columns); it is
+    # imported by a background thread of the serving process (IMPORT_SYNC: before the request returns, the default
+    # under TESTING). Feeds (`community fetch-feeds`) are cut off at FEEDS_MAX_BYTES and FEEDS_TIMEOUT seconds, and
+    # never fetched from private, loopback or link-local addresses (FEEDS_ALLOW_LOOPBACK: loopback, for tests only).
+    IMPORT_MAX_BYTES = 32 * 1024 * 1024
+    FEEDS_MAX_BYTES = 5 * 1024 * 1024
+    FEEDS_TIMEOUT = 10
+    FEEDS_ALLOW_LOOPBACK = False
+
 
 def env_overrides(environ=os.environ) -> dict:
     """COMMUNITY_FOO=bar becomes FOO="bar"; DATABASE_URL and REDIS_URL are honoured as well."""

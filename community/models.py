@@ -21,6 +21,7 @@ from community.moderation.models import (  # noqa: F401
 from community.notices.models import Notice  # noqa: F401
 from community.notifications.models import Notification  # noqa: F401
 from community.opendata.genres import GenreMapping  # noqa: F401
+from community.opendata.models import FeedLog, FeedSubscription, ImportJob  # noqa: F401
 from community.search.models import SearchChange, SearchHost  # noqa: F401
 from community.shops.models import Shop  # noqa: F401
 from community.signage.models import UrgentNotice  # noqa: F401

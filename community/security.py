@@ -86,6 +86,15 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None  # the login page itself says why
     login_manager.session_protection = "basic"
 
+    @app.teardown_request
+    def close_uploads(exc=None):
+        """A large upload waits in a temporary file: closed with its request, whether or not the view read it."""
+        from flask import request
+
+        if "files" in request.__dict__:  # parsed by this request (reading it here would parse the body)
+            for upload in request.files.values():
+                upload.close()
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

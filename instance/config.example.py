@@ -114,6 +114,15 @@
 # How often upcoming lists look for events whose stored next date is over (seconds; each process on its own).
 # NEXT_DATES_CHECK_SECONDS = 30
 
+# --- Open-data imports and feed subscriptions ---------------------------------------------------------------
+# A CSV uploaded on /import may be larger than MAX_CONTENT_LENGTH, up to IMPORT_MAX_BYTES. Feeds (`community
+# fetch-feeds`) are cut off at FEEDS_MAX_BYTES and FEEDS_TIMEOUT seconds and never fetched from private, loopback or
+# link-local addresses (FEEDS_ALLOW_LOOPBACK allows loopback: for tests only).
+# IMPORT_MAX_BYTES = 32 * 1024 * 1024
+# FEEDS_MAX_BYTES = 5 * 1024 * 1024
+# FEEDS_TIMEOUT = 10
+# FEEDS_ALLOW_LOOPBACK = False
+
 # --- Maps ---------------------------------------------------------------------------------------------------
 # The tile server (a URL template; Leaflet's {s} subdomains work) and the attribution its licence asks for (HTML).
 # The Content-Security-Policy allows images from this host; tiles on this site's own host add nothing.

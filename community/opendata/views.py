@@ -69,5 +69,3 @@ def export_shelters():
 @bp.route("/aeds.csv")
 def export_aeds():
     return _places_csv("aed", write_aeds, "141500_aed.csv")
-
-

@@ -101,6 +101,12 @@ from community.policy.moderation import (
     is_public_collection,
     public_collections_clause,
 )
+from community.policy.opendata import (
+    can_import_for,
+    can_manage_feed,
+    can_view_import_job,
+    importable_groups_query,
+)
 from community.policy.posts import (
     EDIT_WINDOW_MINUTES,
     board_reply_visible_clause,
@@ -131,6 +137,7 @@ __all__ = [
     "can_download_own_data", "can_edit_item", "can_edit_post", "can_edit_site_pages", "can_follow",
     "can_follow_target", "can_join_community", "can_lock_thread", "can_manage_community",
     "can_manage_community_members", "can_manage_group", "can_manage_mail_queue", "can_manage_meetups",
+    "can_import_for", "can_manage_feed", "can_view_import_job", "importable_groups_query",
     "can_manage_reference_data", "can_moderate", "can_moderate_community", "can_open_admin_home",
     "can_post_in_community", "can_post_on_board", "can_publish_for", "can_raise_urgent_notice", "can_read_audit_log",
     "can_read_contact_messages", "can_read_for_moderation", "can_read_notification", "can_remove_group_member",

@@ -189,6 +189,21 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
             user.terms_version = 1
         contact.submit_message("問合せ 花子", "toiawase@example.jp", "イベントの掲載について",
                                "自治会のイベントを載せたいのですが、どうすればよいですか。")
+        # Open data: a CSV uploaded in the browser waiting to be confirmed, and a subscribed calendar with a log.
+        from community.opendata.models import FeedLog, FeedSubscription, ImportJob
+
+        import_job = ImportJob(group_id=group.id, user_id=editor.id, kind="events", filename="event.csv", total=2,
+                               created=1, unchanged=1, refused=1, report=[
+                                   ["refused", 4, "", "開始日「2026-13-40」を日付として読めません"],
+                                   ["new", "", "橋本七夕まつり", ""], ["unchanged", "", "子育てサロン", ""]])
+        running_job = ImportJob(group_id=group.id, user_id=editor.id, kind="events", filename="big.csv",
+                                status="running", total=10000, done=2400, created=2400)
+        feed = FeedSubscription(group_id=group.id, url="https://calendar.example.jp/basic.ics", kind="ical")
+        db.session.add_all([import_job, running_job, feed])
+        db.session.flush()
+        db.session.add(FeedLog(subscription_id=feed.id, outcome="imported", http_status=200, created=1,
+                               message="新規 1 件、変更 0 件、変更なし 0 件、取り込めなかったもの 0 件",
+                               details=["新規: 子育てサロン"]))
         db.session.commit()
 
         site.ids = {
@@ -197,6 +212,7 @@ def build_site(app, password_hash) -> Site:  # noqa: PLR0915 - one straight stor
             "thread": thread.id, "board_reply": board_reply.id, "hidden_thread": hidden.id,
             "collection": COLLECTION_SLUG, "collection_id": collection.id, "owner_id": owner.id,
             "member_id": member.id, "area_id": hashimoto.id, "category_id": kosodate.id,
+            "import_job": import_job.id, "running_job": running_job.id, "feed": feed.id,
             "unsubscribe": unsubscribe_token(member), "reset": reset_token(member), "word": SEARCH_WORD,
         }
         for key, user in {"owner": owner, "editor": editor, "member": member, "supporter": supporter,
