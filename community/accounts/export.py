@@ -235,6 +235,22 @@ def _contact_messages(column: str) -> Callable[[int], Select]:
     return query
 
 
+def _imports(user_id: int) -> Select:
+    from community.opendata.models import ImportJob
+
+    return (select(ImportJob.id, ImportJob.group_id, ImportJob.kind, ImportJob.filename, ImportJob.status,
+                   ImportJob.created, ImportJob.changed, ImportJob.refused).where(ImportJob.user_id == user_id)
+            .order_by(ImportJob.id))
+
+
+def _feeds(user_id: int) -> Select:
+    from community.opendata.models import FeedSubscription
+
+    return (select(FeedSubscription.id, FeedSubscription.group_id, FeedSubscription.url, FeedSubscription.kind,
+                   FeedSubscription.created_at).where(FeedSubscription.created_by_id == user_id)
+            .order_by(FeedSubscription.id))
+
+
 def _site_page_versions(user_id: int) -> Select:
     from community.sitepages.models import SitePageVersion
 
@@ -272,6 +288,8 @@ SECTIONS = (
     Section("contact_messages_sent", "contact_messages", "user_id", _contact_messages("user_id")),
     Section("contact_messages_handled", "contact_messages", "handled_by_id", _contact_messages("handled_by_id")),
     Section("site_page_versions_written", "site_page_versions", "author_id", _site_page_versions),
+    Section("imports_started", "import_jobs", "user_id", _imports),
+    Section("feeds_registered", "feed_subscriptions", "created_by_id", _feeds),
 )
 
 

@@ -40,6 +40,7 @@ def site(app, make_user, make_group, make_item, make_community, make_topic, area
     from community.me.models import Bookmark, DigestDelivery, Follow
     from community.moderation.models import AuditEntry, Collection, CollectionItem, Feature, Report, ReviewRequest
     from community.notifications.models import Notification
+    from community.opendata.models import FeedLog, FeedSubscription, ImportJob
     from community.signage.models import UrgentNotice
     from community.sitepages.models import ContactMessage, SitePageVersion
     from community.timeutil import now_utc
@@ -59,7 +60,9 @@ def site(app, make_user, make_group, make_item, make_community, make_topic, area
         thread = BoardThread(kind="info", area_id=area_id("hashimoto"), title="掲示板のスレッド", body="本文",
                              body_html="<p>本文</p>", author_id=member.id)
         collection = Collection(slug="natsu", title="夏の特集", intro="", intro_html="", created_by_id=admin.id)
-        db.session.add_all([thread, collection])
+        feed = FeedSubscription(group_id=group.id, url="https://example.jp/events.ics", kind="ical",
+                                created_by_id=member.id)
+        db.session.add_all([thread, collection, feed])
         db.session.flush()
         when = now_utc()
         db.session.add_all([
@@ -85,6 +88,8 @@ def site(app, make_user, make_group, make_item, make_community, make_topic, area
             SitePageVersion(slug="terms", version=1, title="利用規約", body="## 第1条", body_html="<h2>第1条</h2>",
                             material=True, author_id=admin.id),
             ContactMessage(name="相模 太郎", email="taro@example.jp", subject="質問", body="本文", user_id=member.id),
+            ImportJob(group_id=group.id, user_id=member.id, kind="events", filename="events.csv", status="done"),
+            FeedLog(subscription_id=feed.id, outcome="not-modified", http_status=304),
         ])
         db.session.commit()
     return {"images": images}

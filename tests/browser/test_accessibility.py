@@ -283,6 +283,7 @@ NOT_PAGES = {
     "communities.reply_link",  # /communities/<slug>/replies/<id> redirects to the reply on its topic's page
     "seo.robots", "seo.sitemap", "seo.sitemap_file", "seo.favicon",  # text, XML and an icon, for crawlers
     "maps.events_markers", "maps.shops_markers", "maps.place",  # JSON the map pages' script reads
+    "opendata.import_progress",  # JSON the import page's progress bar reads
 }
 
 _VISITS = [entry if isinstance(entry, Visit) else Visit(entry) for entry in PAGES]
