@@ -41,7 +41,8 @@ def import_upload():
         if group is None or not policy.can_import_for(current_user, group):
             form.group_id.errors.append(_("この団体には取り込めません。"))
         else:
-            jobs.expire_previews()
+            if jobs.expire_previews():
+                db.session.commit()
             upload = form.file.data
             try:
                 content = upload.read()

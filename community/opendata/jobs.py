@@ -112,7 +112,6 @@ def outcomes(model, fields: tuple[str, ...], keyed: list, data_of) -> list[str]:
                 outcome = CHANGED if services._changes(item, fields, data_of(record)) else UNCHANGED
             seen.add(key)
             found.append(outcome)
-    db.session.rollback()  # nothing the matchers read may linger as a change
     return found
 
 
@@ -236,6 +235,8 @@ def run_pending(app: Flask) -> int:
     ran = 0
     with app.app_context():
         try:
+            if expire_previews():
+                db.session.commit()
             while (job_id := _claim()) is not None:
                 run_job(job_id)
                 ran += 1

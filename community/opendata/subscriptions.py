@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import ipaddress
+import logging
 import socket
 import ssl
 import time
@@ -374,6 +375,10 @@ def fetch_feed(subscription: FeedSubscription) -> FeedLog:
     except FeedError as error:
         db.session.rollback()
         log.message = str(error)[:500]
+    except Exception as error:  # a bug in the import must not stop the other feeds; the log says it failed
+        db.session.rollback()
+        logging.getLogger(__name__).exception("feed %s failed", log.subscription_id)
+        log.message = f"取り込み中にエラーが起きました（{type(error).__name__}）。"
     subscription = db.session.get(FeedSubscription, log.subscription_id)
     subscription.last_fetched_at = now
     subscription.next_fetch_at = now + timedelta(hours=max(1, subscription.interval_hours))

@@ -48,7 +48,15 @@ class Visit:
 
 
 def open_first_marker(page: Page) -> None:
-    page.locator("#listing-map .leaflet-marker-icon").first.click()
+    """Opens a marker's popup; on a small map the markers may first be gathered in a cluster, opened by a click."""
+    markers = page.locator("#listing-map .leaflet-marker-icon")
+    for _ in range(5):
+        single = markers.locator("xpath=self::*[not(contains(@class, 'marker-cluster'))]")
+        if single.count():
+            single.first.click()
+            break
+        markers.first.click()  # a cluster: zooms in (or spreads its markers)
+        page.wait_for_timeout(400)
     expect(page.locator(".leaflet-popup-content a")).to_be_visible()
 
 
