@@ -73,7 +73,8 @@ class _Texts:
         from collections import OrderedDict
         from threading import Lock
 
-        self.size, self.items, self.lock = size, OrderedDict(), Lock()
+        self.size, self.lock = size, Lock()
+        self.items: OrderedDict[object, str] = OrderedDict()
 
     def get(self, key):
         with self.lock:
